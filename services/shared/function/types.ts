@@ -1,0 +1,116 @@
+/**
+ * The function contract, after Pulsar Functions: a function is `process(input, context)`; the runner
+ * (runner.ts) owns decode → process → encode → publish → ack, retries, dead-lettering, timeouts,
+ * backpressure, keyed state and idempotency.
+ */
+import type { Codec } from "../messages.ts";
+import type { PublishOptions, SubscriptionType, Transport } from "../transport/transport.ts";
+import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics.ts";
+
+/** Metadata of the message being processed. */
+export interface RecordInfo {
+  readonly topic: string;
+  readonly messageId: string;
+  readonly key: string | undefined;
+  readonly properties: Readonly<Record<string, string>>;
+  readonly eventTime: number | undefined;
+  readonly redeliveryCount: number;
+}
+
+/**
+ * Keyed state, durable through a compacted changelog topic: writes made while processing one message
+ * become visible and durable together, after that message's outputs are published and before it is
+ * acked. Values must be JSON-serialisable.
+ */
+export interface KeyedState {
+  get<T>(key: string): T | undefined;
+  put(key: string, value: unknown): void;
+  /** Adds `by` (default 1) to a numeric value (missing counts as 0) and returns the new value. */
+  incr(key: string, by?: number): number;
+  delete(key: string): void;
+}
+
+export interface Context {
+  readonly functionName: string;
+  readonly record: RecordInfo;
+  readonly state: KeyedState;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** User configuration given to the runner. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Secrets given to the runner; never logged. */
+  secret(name: string): string | undefined;
+  /**
+   * Publishes a message. Outputs are sent when process() returns and the input is acked only after the
+   * broker has acked all of them (at-least-once).
+   */
+  publish<T>(topic: string, codec: Codec<T>, message: Partial<T>, options?: PublishOptions): void;
+}
+
+export type MeshFunction<I> = (input: I, context: Context) => void | Promise<void>;
+
+export type ProcessingGuarantee = "at-least-once" | "at-most-once";
+
+export interface FunctionConfig<I> {
+  /** Function name: the default subscription name and the changelog topic's prefix. */
+  name: string;
+  transport: Transport;
+  /** Input topics, all with the same payload type. */
+  inputs: string[];
+  codec: Codec<I>;
+  process: MeshFunction<I>;
+  subscription?: string;
+  subscriptionType?: SubscriptionType;
+  /** Default "at-least-once". */
+  guarantee?: ProcessingGuarantee;
+  /** Attempts of process() for one delivery before the message is nacked. Default 3. */
+  maxRetries?: number;
+  /** First retry backoff in ms, doubling each attempt. Default 10. */
+  retryBackoffMs?: number;
+  /** Redeliveries before a message goes to the dead-letter topic. Default 5. */
+  maxRedeliveries?: number;
+  /** Default `<first input>-<subscription>-DLQ`. */
+  deadLetterTopic?: string;
+  /** Per-message processing timeout in ms. Default 30_000. */
+  timeoutMs?: number;
+  /** Messages being processed at once (others wait in the broker: backpressure). Default 64. */
+  maxInFlight?: number;
+  /** Changelog topic for keyed state. Default `<name>-state-changelog` when `stateful` is true. */
+  stateful?: boolean;
+  changelogTopic?: string;
+  /**
+   * Effectively-once by event id (message property `event-id`): an event already processed is acked
+   * without calling process() again. The processed set is kept in the keyed state, bounded to the last
+   * `dedupWindow` ids. Needs `stateful`.
+   */
+  dedupByEventId?: boolean;
+  dedupWindow?: number;
+  config?: Record<string, unknown>;
+  secrets?: Record<string, string>;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Called with a payload that cannot be decoded; default: send to the dead-letter topic. */
+  onDecodeError?: (payload: Uint8Array, error: Error, context: Context) => void | Promise<void>;
+}
+
+export interface FunctionRunner {
+  readonly name: string;
+  /** Subscribes (after restoring keyed state from the changelog) and starts processing. */
+  start(): Promise<void>;
+  /** Stops taking messages, waits for in-flight ones, closes the subscriptions. */
+  stop(): Promise<void>;
+  /** Read-only view of the keyed state (for gRPC lookups). */
+  readonly state: Pick<KeyedState, "get">;
+  stats(): RunnerStats;
+}
+
+export interface RunnerStats {
+  received: number;
+  processed: number;
+  failed: number;
+  retried: number;
+  duplicates: number;
+  deadLettered: number;
+  inFlight: number;
+}
