@@ -52,6 +52,7 @@ export interface FeatureVector {
   ingestTimeMs: number;
   values: Record<string, number>;
   sequence: number;
+  raw: Record<string, number>;
 }
 
 export interface Prediction {
@@ -174,3 +175,8 @@ export const codecs = {
   driftAlert: createCodec<DriftAlert>("rtml.v1.DriftAlert"),
   rejectedEvent: createCodec<RejectedEvent>("rtml.v1.RejectedEvent"),
 } as const;
+
+/** Wall-clock epoch milliseconds with sub-millisecond precision (for latencies across services). */
+export function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}

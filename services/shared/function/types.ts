@@ -62,6 +62,8 @@ export interface FunctionConfig<I> {
   process: MeshFunction<I>;
   subscription?: string;
   subscriptionType?: SubscriptionType;
+  /** Where a new subscription starts. Default "earliest". */
+  initialPosition?: "earliest" | "latest";
   /** Default "at-least-once". */
   guarantee?: ProcessingGuarantee;
   /** Attempts of process() for one delivery before the message is nacked. Default 3. */

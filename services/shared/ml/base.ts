@@ -58,4 +58,9 @@ export interface Metric {
   get(): number;
   /** true when a higher value is better. */
   readonly bigger_is_better?: boolean;
+  /**
+   * River's `requires_labels`: false for metrics fed probabilities (ROC AUC, log loss). Absent means
+   * true. The evaluator calls `predictProbaOne` only when some metric has it false.
+   */
+  readonly requiresLabels?: boolean;
 }

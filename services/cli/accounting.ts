@@ -1,0 +1,93 @@
+/**
+ * The mesh's ledger, kept by `rtml up` from its own subscriptions: every event must end with exactly one
+ * prediction or one rejection. Duplicates downstream (at-least-once redeliveries) are removed by event
+ * id; `lost` is what has neither at the end.
+ */
+import { codecs } from "../shared/messages.ts";
+import { Topics } from "../shared/topics.ts";
+import type { Subscription, Transport } from "../shared/transport/transport.ts";
+
+export interface Ledger {
+  readonly predicted: ReadonlySet<string>;
+  readonly rejected: ReadonlySet<string>;
+  readonly rejectCodes: ReadonlyMap<string, number>;
+  duplicates: number;
+  latencies: number[];
+  lastModelVersion: number;
+  /** Predictions + rejections (distinct events). */
+  accounted(): number;
+  /** Resolves once `n` events are accounted for, or after `idleMs` without progress. */
+  waitFor(n: number, idleMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function createLedger(transport: Transport, rejectName: (code: number) => string): Promise<Ledger> {
+  const predicted = new Set<string>();
+  const rejected = new Set<string>();
+  const rejectCodes = new Map<string, number>();
+  let progress = 0;
+  const ledger = {
+    predicted,
+    rejected,
+    rejectCodes,
+    duplicates: 0,
+    latencies: [] as number[],
+    lastModelVersion: 0,
+    accounted: () => predicted.size + rejected.size,
+    async waitFor(n: number, idleMs: number) {
+      let last = -1;
+      let lastChange = Date.now();
+      while (ledger.accounted() < n) {
+        if (progress !== last) (last = progress), (lastChange = Date.now());
+        else if (Date.now() - lastChange > idleMs) return false;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return true;
+    },
+    async close() {
+      await Promise.all(subs.map((s) => s.close()));
+      await Promise.all(loops);
+    },
+  };
+  const subs: Subscription[] = [
+    await transport.subscribe(Topics.predictions, { subscription: "rtml-ledger", type: "exclusive", receiverQueueSize: 1000 }),
+    await transport.subscribe(Topics.eventsRejected, { subscription: "rtml-ledger", type: "exclusive", receiverQueueSize: 1000 }),
+  ];
+  const loops = [
+    (async () => {
+      for await (const msg of subs[0]) {
+        const p = codecs.prediction.decode(msg.payload);
+        if (predicted.has(p.eventId)) ledger.duplicates++;
+        else {
+          predicted.add(p.eventId);
+          ledger.latencies.push(p.latencyMs);
+          ledger.lastModelVersion = p.modelVersion;
+          progress++;
+        }
+        await msg.ack();
+      }
+    })(),
+    (async () => {
+      for await (const msg of subs[1]) {
+        const r = codecs.rejectedEvent.decode(msg.payload);
+        const id = r.eventId || `undecodable:${msg.messageId}`;
+        if (rejected.has(id)) ledger.duplicates++;
+        else {
+          rejected.add(id);
+          const name = rejectName(r.code);
+          rejectCodes.set(name, (rejectCodes.get(name) ?? 0) + 1);
+          progress++;
+        }
+        await msg.ack();
+      }
+    })(),
+  ];
+  return ledger;
+}
+
+/** The q-quantile (0..1) of `values` by nearest rank; 0 for an empty list. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}

@@ -1,0 +1,83 @@
+/**
+ * infer: scores every feature vector with the current model and publishes the prediction with its
+ * score, label, model version and event-to-prediction latency. A newer snapshot arriving on `models`
+ * is decoded off the hot path and swapped in with one assignment, so no prediction waits for it and
+ * none sees a half-loaded model. Before the first snapshot, predictions carry version 0 and an empty
+ * label (River's "no prediction yet"), so every event is still accounted for.
+ */
+import type { Classifier } from "../shared/ml/base.ts";
+import type { Context, MeshFunction } from "../shared/function/types.ts";
+import type { Logger } from "../shared/logger.ts";
+import { codecs, nowMs, type FeatureVector, type ModelSnapshot, type Prediction } from "../shared/messages.ts";
+import { decodeModel, scoreOf } from "../shared/model-snapshot.ts";
+import { Topics } from "../shared/topics.ts";
+
+export interface ServingModel {
+  readonly name: string;
+  readonly version: number;
+  readonly model: Classifier | undefined;
+  readonly loadedAtMs: number;
+}
+
+export interface InferService {
+  onFeatures: MeshFunction<FeatureVector>;
+  onModel: MeshFunction<ModelSnapshot>;
+  /** Installs a snapshot if it is newer than the one serving; returns whether it did. */
+  load(snapshot: ModelSnapshot): boolean;
+  predict(fv: Pick<FeatureVector, "eventId" | "entityId" | "eventTimeMs" | "ingestTimeMs" | "values" | "sequence">): Prediction;
+  current(): ServingModel;
+  stats(): { predictions: number; swaps: number };
+}
+
+export function createInferService(options: { modelName?: string; logger?: Logger } = {}): InferService {
+  let serving: ServingModel = { name: options.modelName ?? "rtml", version: 0, model: undefined, loadedAtMs: 0 };
+  let predictions = 0;
+  let swaps = 0;
+
+  function predict(fv: Parameters<InferService["predict"]>[0]): Prediction {
+    const { model, version, name } = serving; // one read: a swap mid-call cannot mix two models
+    const { score, label } = model ? scoreOf(model.predictProbaOne(fv.values)) : { score: 0, label: "" };
+    const now = nowMs();
+    predictions++;
+    return {
+      eventId: fv.eventId,
+      entityId: fv.entityId,
+      modelName: name,
+      modelVersion: version,
+      score,
+      label,
+      eventTimeMs: fv.eventTimeMs,
+      ingestTimeMs: fv.ingestTimeMs,
+      predictTimeMs: now,
+      latencyMs: fv.ingestTimeMs > 0 ? now - fv.ingestTimeMs : 0,
+      sequence: fv.sequence,
+    };
+  }
+
+  function load(snapshot: ModelSnapshot): boolean {
+    if (snapshot.version <= serving.version) return false;
+    const model = decodeModel(snapshot);
+    serving = { name: snapshot.modelName || serving.name, version: snapshot.version, model, loadedAtMs: nowMs() };
+    swaps++;
+    options.logger?.debug("model swapped", { version: snapshot.version, reason: snapshot.reason });
+    return true;
+  }
+
+  return {
+    onFeatures(fv: FeatureVector, ctx: Context) {
+      const p = predict(fv);
+      ctx.publish(Topics.predictions, codecs.prediction, p, {
+        key: fv.entityId,
+        properties: ctx.record.properties as Record<string, string>,
+        eventTime: fv.eventTimeMs,
+      });
+    },
+    onModel(snapshot: ModelSnapshot) {
+      load(snapshot);
+    },
+    load,
+    predict,
+    current: () => serving,
+    stats: () => ({ predictions, swaps }),
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * Configuration from the environment: `loadConfig(env)` is pure, validates everything once and fails
+ * fast with every problem listed. Standard OTEL_* variables are left to the OpenTelemetry SDK.
+ */
+import { RtmlError } from "./errors.ts";
+import type { LogLevel } from "./logger.ts";
+
+export const SERVICE_NAMES = ["ingest", "validate", "feature", "infer", "train", "drift-monitor"] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** Default gRPC ports of `rtml up`, in service order. */
+export const DEFAULT_GRPC_PORTS: Record<ServiceName, number> = {
+  ingest: 50051, validate: 50052, feature: 50053, infer: 50054, train: 50055, "drift-monitor": 50056,
+};
+
+export type TransportKind = "memory" | "pulsar" | "nats";
+export type ModelKind = "lr" | "nb" | "ht";
+
+export interface RtmlConfig {
+  transport: TransportKind;
+  pulsarUrl: string;
+  pulsarAdminUrl: string;
+  /** Never logged. */
+  pulsarToken: string | undefined;
+  pulsarTenant: string;
+  pulsarNamespace: string;
+  natsUrl: string;
+  grpcPort: number | undefined;
+  metricsPort: number;
+  logLevel: LogLevel;
+  /** Dataset schema (bundled name or path) validate and feature compile. */
+  dataset: string;
+  model: ModelKind;
+  snapshotEvery: number;
+  maxInFlight: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): RtmlConfig {
+  const problems: string[] = [];
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], dflt: T): T => {
+    const v = env[name] ?? dflt;
+    if (!allowed.includes(v as T)) problems.push(`${name}="${v}": expected one of ${allowed.join(", ")}`);
+    return v as T;
+  };
+  const int = (name: string, dflt: number | undefined, min: number, max: number): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return dflt;
+    const v = Number(raw);
+    if (!Number.isInteger(v) || v < min || v > max) problems.push(`${name}="${raw}": expected an integer in [${min}, ${max}]`);
+    return v;
+  };
+  const url = (name: string, dflt: string, schemes: string[]): string => {
+    const v = env[name] ?? dflt;
+    try {
+      const u = new URL(v);
+      if (!schemes.includes(u.protocol)) problems.push(`${name}="${v}": scheme must be one of ${schemes.join(", ")}`);
+    } catch {
+      problems.push(`${name}="${v}": not a URL`);
+    }
+    return v;
+  };
+  const config: RtmlConfig = {
+    transport: oneOf("RTML_TRANSPORT", ["memory", "pulsar", "nats"] as const, "memory"),
+    pulsarUrl: url("PULSAR_URL", "pulsar://127.0.0.1:6650", ["pulsar:", "pulsar+ssl:"]),
+    pulsarAdminUrl: url("PULSAR_ADMIN_URL", "http://127.0.0.1:8080", ["http:", "https:"]),
+    pulsarToken: env.PULSAR_TOKEN || undefined,
+    pulsarTenant: env.RTML_PULSAR_TENANT || "rtml",
+    pulsarNamespace: env.RTML_PULSAR_NAMESPACE || "default",
+    natsUrl: url("NATS_URL", "nats://127.0.0.1:4222", ["nats:", "tls:"]),
+    grpcPort: int("GRPC_PORT", undefined, 0, 65535),
+    metricsPort: int("METRICS_PORT", 9464, 0, 65535) as number,
+    logLevel: oneOf("RTML_LOG_LEVEL", ["debug", "info", "warn", "error", "silent"] as const, "info"),
+    dataset: env.RTML_DATASET || "elec2",
+    model: oneOf("RTML_MODEL", ["lr", "nb", "ht"] as const, "lr"),
+    snapshotEvery: int("RTML_SNAPSHOT_EVERY", 100, 1, 1_000_000) as number,
+    maxInFlight: int("RTML_MAX_IN_FLIGHT", 256, 1, 100_000) as number,
+  };
+  if (problems.length > 0) {
+    throw new RtmlError("INVALID_ARGUMENT", `invalid configuration:\n  - ${problems.join("\n  - ")}`, { details: { problems } });
+  }
+  return config;
+}

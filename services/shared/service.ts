@@ -1,0 +1,34 @@
+/** What every service's main.ts receives and returns, so `rtml up` and `rtml serve` host them alike. */
+import type { RtmlConfig, ServiceName } from "./config.ts";
+import type { DatasetSchema } from "./dataset/schema.ts";
+import type { FunctionRunner } from "./function/types.ts";
+import type { Logger } from "./logger.ts";
+import type { MetricsRegistry } from "./metrics.ts";
+import type { Transport } from "./transport/transport.ts";
+
+export interface ServiceDeps {
+  transport: Transport;
+  config: RtmlConfig;
+  logger: Logger;
+  metrics: MetricsRegistry;
+  schema: DatasetSchema;
+}
+
+export interface RunningService {
+  readonly name: ServiceName;
+  readonly runners: readonly FunctionRunner[];
+  /** Stops the service's functions gracefully (in-flight messages finish and are acked). */
+  stop(): Promise<void>;
+}
+
+/** Starts runners in order and returns a RunningService stopping them in reverse order. */
+export async function startRunners(name: ServiceName, runners: FunctionRunner[]): Promise<RunningService> {
+  for (const r of runners) await r.start();
+  return {
+    name,
+    runners,
+    async stop() {
+      for (const r of [...runners].reverse()) await r.stop();
+    },
+  };
+}

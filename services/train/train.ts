@@ -1,0 +1,203 @@
+/**
+ * train: joins feature vectors with their (delayed) labels by event id, learns online and publishes a
+ * model snapshot every `snapshotEvery` updates. The join buffer is bounded: the oldest pending entries
+ * are expired (and counted) when it is full. A concept-drift alert starts a fresh challenger, trained
+ * beside the champion on the same examples; once it has seen `challengerMinSamples` examples and its
+ * prequential accuracy since the alert beats the champion's, it is promoted and published.
+ */
+import type { Classifier, ClassLabel } from "../shared/ml/base.ts";
+import type { Context, MeshFunction } from "../shared/function/types.ts";
+import type { Logger } from "../shared/logger.ts";
+import { codecs, DriftKind, type DriftAlert, type FeatureVector, type Label, type ModelSnapshot } from "../shared/messages.ts";
+import { decodeModel, encodeModelState, MODEL_FORMAT } from "../shared/model-snapshot.ts";
+import { Topics } from "../shared/topics.ts";
+import { RtmlError } from "../shared/errors.ts";
+
+export interface TrainOptions {
+  createModel: () => Classifier;
+  modelName?: string;
+  /** Publish a snapshot every N updates. Default 100. */
+  snapshotEvery?: number;
+  /** Pending feature vectors or labels waiting for their partner, at most. Default 200_000. */
+  maxPending?: number;
+  /** Event ids remembered as learned, so a redelivered pair never trains twice. Default 200_000. */
+  dedupWindow?: number;
+  challengerMinSamples?: number;
+  /** Snapshots kept for GetModel / Rollback. Default 20. */
+  history?: number;
+  /** Publishes a snapshot outside message processing (Promote, Rollback, Snapshot calls). */
+  publish?: (snapshot: ModelSnapshot) => Promise<void>;
+  logger?: Logger;
+}
+
+export interface TrainStats {
+  updates: number;
+  pendingFeatures: number;
+  pendingLabels: number;
+  expired: number;
+  duplicates: number;
+  challengers: number;
+  promotions: number;
+  version: number;
+}
+
+export interface TrainService {
+  onFeatures: MeshFunction<FeatureVector>;
+  onLabel: MeshFunction<Label>;
+  onAlert: MeshFunction<DriftAlert>;
+  listModels(): ModelSnapshot[];
+  getModel(version?: number): ModelSnapshot;
+  /** Publishes the running challenger (version 0) or a stored version as the new current model. */
+  promote(version?: number): Promise<ModelSnapshot>;
+  /** Republishes an earlier version (default: the one before the current) as the new current model. */
+  rollback(version?: number): Promise<ModelSnapshot>;
+  snapshot(): Promise<ModelSnapshot>;
+  /** Continues from a published snapshot (on restart: the latest one on `models`). */
+  restore(snapshot: ModelSnapshot): void;
+  stats(): TrainStats;
+}
+
+/** Labels are text on the wire; binary datasets use "true"/"false", learned as booleans (River). */
+export function labelValue(text: string): ClassLabel {
+  return text === "true" ? true : text === "false" ? false : text;
+}
+
+export function createTrainService(options: TrainOptions): TrainService {
+  const modelName = options.modelName ?? "rtml";
+  const snapshotEvery = options.snapshotEvery ?? 100;
+  const maxPending = options.maxPending ?? 200_000;
+  const dedupWindow = options.dedupWindow ?? 200_000;
+  const minSamples = options.challengerMinSamples ?? 500;
+  const historySize = options.history ?? 20;
+  const pendingFeatures = new Map<string, FeatureVector>();
+  const pendingLabels = new Map<string, Label>();
+  const learned = new Set<string>();
+  const history: ModelSnapshot[] = [];
+  let model = options.createModel();
+  let challenger: { model: Classifier; seen: number; championHits: number; hits: number } | undefined;
+  const stats: TrainStats = { updates: 0, pendingFeatures: 0, pendingLabels: 0, expired: 0, duplicates: 0, challengers: 0, promotions: 0, version: 0 };
+  let lastEventId = "";
+
+  function makeSnapshot(state: Uint8Array, reason: string, nUpdates: number): ModelSnapshot {
+    const parentVersion = stats.version;
+    stats.version++;
+    const snap: ModelSnapshot = {
+      modelName, version: stats.version, parentVersion, createdMs: Date.now(), nUpdates, format: MODEL_FORMAT,
+      state, metrics: {}, reason, lastEventId,
+    };
+    history.push(snap);
+    if (history.length > historySize) history.shift();
+    return snap;
+  }
+
+  function bounded<T>(map: Map<string, T>, id: string, value: T) {
+    map.set(id, value);
+    if (map.size > maxPending) {
+      map.delete(map.keys().next().value as string);
+      stats.expired++;
+    }
+  }
+
+  function learn(fv: FeatureVector, label: Label, ctx: Context) {
+    if (learned.has(fv.eventId)) {
+      stats.duplicates++;
+      return;
+    }
+    learned.add(fv.eventId);
+    if (learned.size > dedupWindow) learned.delete(learned.values().next().value as string);
+    const y = labelValue(label.label);
+    if (challenger) {
+      // Prequential comparison on the same example: predict with both, then learn with both.
+      if (model.predictOne(fv.values) === y) challenger.championHits++;
+      if (challenger.model.predictOne(fv.values) === y) challenger.hits++;
+      challenger.model.learnOne(fv.values, y);
+      challenger.seen++;
+    }
+    model.learnOne(fv.values, y);
+    stats.updates++;
+    lastEventId = fv.eventId;
+    if (challenger && challenger.seen >= minSamples && challenger.hits > challenger.championHits) {
+      model = challenger.model;
+      challenger = undefined;
+      stats.promotions++;
+      publishIn(ctx, makeSnapshot(encodeModelState(model), "challenger-promoted", stats.updates));
+      return;
+    }
+    if (stats.updates % snapshotEvery === 0) publishIn(ctx, makeSnapshot(encodeModelState(model), "periodic", stats.updates));
+  }
+
+  function publishIn(ctx: Context, snap: ModelSnapshot) {
+    ctx.publish(Topics.models, codecs.modelSnapshot, snap, { key: snap.modelName });
+  }
+
+  async function publishOut(snap: ModelSnapshot): Promise<ModelSnapshot> {
+    if (!options.publish) throw new RtmlError("FAILED_PRECONDITION", "this train service has no publisher");
+    await options.publish(snap);
+    return snap;
+  }
+
+  function find(version: number): ModelSnapshot {
+    const snap = history.find((s) => s.version === version);
+    if (!snap) throw new RtmlError("NOT_FOUND", `model version ${version} is not kept (kept: ${history.map((s) => s.version).join(", ") || "none"})`);
+    return snap;
+  }
+
+  return {
+    onFeatures(fv, ctx) {
+      const label = pendingLabels.get(fv.eventId);
+      if (label) {
+        pendingLabels.delete(fv.eventId);
+        learn(fv, label, ctx);
+      } else if (!learned.has(fv.eventId)) bounded(pendingFeatures, fv.eventId, fv);
+    },
+    onLabel(label, ctx) {
+      const fv = pendingFeatures.get(label.eventId);
+      if (fv) {
+        pendingFeatures.delete(label.eventId);
+        learn(fv, label, ctx);
+      } else if (!learned.has(label.eventId)) bounded(pendingLabels, label.eventId, label);
+    },
+    onAlert(alert) {
+      if (alert.kind !== DriftKind.CONCEPT || challenger) return;
+      challenger = { model: model.clone(), seen: 0, championHits: 0, hits: 0 };
+      stats.challengers++;
+      options.logger?.info("concept drift: challenger started", { alert: alert.alertId, atEvent: alert.atEvent });
+    },
+    listModels: () => [...history],
+    getModel(version = 0) {
+      if (version === 0) {
+        const last = history.at(-1);
+        if (!last) throw new RtmlError("NOT_FOUND", "no model snapshot published yet");
+        return last;
+      }
+      return find(version);
+    },
+    async promote(version = 0) {
+      if (version === 0) {
+        if (!challenger) throw new RtmlError("FAILED_PRECONDITION", "no challenger is running");
+        model = challenger.model;
+        challenger = undefined;
+        stats.promotions++;
+        return publishOut(makeSnapshot(encodeModelState(model), "promote", stats.updates));
+      }
+      const snap = find(version);
+      model = decodeModel(snap);
+      return publishOut(makeSnapshot(snap.state, "promote", snap.nUpdates));
+    },
+    async rollback(version = 0) {
+      const target = version === 0 ? history.at(-2) : find(version);
+      if (!target) throw new RtmlError("FAILED_PRECONDITION", "no earlier version to roll back to");
+      model = decodeModel(target);
+      return publishOut(makeSnapshot(target.state, "rollback", target.nUpdates));
+    },
+    restore(snap) {
+      model = decodeModel(snap);
+      stats.version = Math.max(stats.version, snap.version);
+      stats.updates = snap.nUpdates;
+      history.push(snap);
+    },
+    snapshot: () => publishOut(makeSnapshot(encodeModelState(model), "manual", stats.updates)),
+    stats: () => ({ ...stats, pendingFeatures: pendingFeatures.size, pendingLabels: pendingLabels.size }),
+  };
+}
+
