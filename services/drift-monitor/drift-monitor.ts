@@ -107,7 +107,7 @@ export function createDriftMonitor(options: DriftMonitorOptions = {}): DriftMoni
       emit(
         {
           alertId: randomUUID(), kind: DriftKind.CONCEPT, detector: "ADWIN", feature: "", statistic: after,
-          threshold: adwin.params.delta as number, atEvent: labelled, eventId: p.eventId, timeMs: Date.now(),
+          threshold: adwin.params.delta as number, atEvent: p.sequence, eventId: p.eventId, timeMs: Date.now(),
           modelVersion: p.modelVersion,
           message: `error rate moved from ${before.toFixed(3)} to ${after.toFixed(3)} (window ${adwin.width})`,
         },
@@ -167,7 +167,7 @@ export function createDriftMonitor(options: DriftMonitorOptions = {}): DriftMoni
           emit(
             {
               alertId: randomUUID(), kind: DriftKind.DATA, detector: "KS", feature: name, statistic: f.statistic,
-              threshold, atEvent: featuresSeen, eventId: fv.eventId, timeMs: Date.now(), modelVersion,
+              threshold, atEvent: fv.sequence, eventId: fv.eventId, timeMs: Date.now(), modelVersion,
               message: `feature ${name}: KS ${f.statistic.toFixed(3)} > ${threshold.toFixed(3)} against the reference window`,
             },
             publish,

@@ -4,6 +4,7 @@
  */
 import { RtmlError } from "./errors.ts";
 import type { Classifier, EstimatorJSON } from "./ml/base.ts";
+import "./ml/estimators.ts"; // registers every built-in estimator kind
 import { estimatorFromJSON } from "./ml/registry.ts";
 import type { ModelSnapshot } from "./messages.ts";
 

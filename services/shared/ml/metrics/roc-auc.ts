@@ -94,6 +94,6 @@ export class ROCAUC implements Metric {
       prevX = fpr;
       prevY = tpr;
     }
-    return -area;
+    return 0 - area; // River: -trapezoid(x=fpr, y=tpr); 0 - area avoids -0
   }
 }

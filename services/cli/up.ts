@@ -1,0 +1,161 @@
+/**
+ * `rtml up`: all six services in one process on the memory transport (Pulsar's `localrun`), a dataset
+ * replayed through them, a live line while it runs, and a summary at the end. With --json the last line
+ * on stdout is one JSON object with the run's figures.
+ */
+import { createIngestService } from "../ingest/main.ts";
+import type { RtmlConfig } from "../shared/config.ts";
+import { resolveDataset } from "../shared/dataset/resolve.ts";
+import type { Logger } from "../shared/logger.ts";
+import { createMetricsRegistry } from "../shared/metrics.ts";
+import { rejectCodeName } from "../shared/messages.ts";
+import type { Transport } from "../shared/transport/transport.ts";
+import type { LabelDelay } from "../ingest/ingest.ts";
+import { createLedger, quantile } from "./accounting.ts";
+import { startMesh } from "./mesh.ts";
+import { createLiveWriter, formatLive, formatTable } from "./progress.ts";
+
+export interface UpOptions {
+  dataset: string;
+  schema?: string;
+  maxEvents?: number;
+  rate?: number;
+  labelDelay?: LabelDelay;
+  json: boolean;
+  /** Simulator: event index where the new fraud pattern starts. */
+  driftAt?: number;
+  seed?: number;
+  /** How long to wait for the last predictions after the replay ends without progress. */
+  drainIdleMs?: number;
+}
+
+export interface UpSummary {
+  transport: string;
+  dataset: string;
+  events_in: number;
+  labels_in: number;
+  predictions: number;
+  rejected: number;
+  lost: number;
+  duplicates: number;
+  accuracy: number;
+  kappa: number;
+  kappa_t: number;
+  f1: number;
+  roc_auc: number;
+  model: string;
+  model_version: number;
+  model_updates: number;
+  drift_alerts: number;
+  concept_alerts: number;
+  data_alerts: number;
+  first_concept_alert_at: number | null;
+  drift_point: number | null;
+  rejects_by_code: Record<string, number>;
+  throughput_eps: number;
+  elapsed_s: number;
+  latency_ms: { p50: number; p99: number; max: number };
+}
+
+export async function runUp(options: UpOptions, config: RtmlConfig, transport: Transport, logger: Logger): Promise<UpSummary> {
+  const resolved = resolveDataset(options.dataset, { schema: options.schema });
+  const deps = { transport, config, logger, metrics: createMetricsRegistry(), schema: resolved.schema };
+  const ledger = await createLedger(transport, rejectCodeName);
+  const mesh = await startMesh(deps);
+  const ingest = createIngestService({ transport });
+  const live = createLiveWriter(process.stderr);
+  const started = performance.now();
+  let sent = 0;
+  let lastCount = 0;
+  let lastTick = started;
+  let rate = 0;
+  const total = options.maxEvents ?? (resolved.kind === "simulator" ? undefined : resolved.name === "elec2" ? 45_312 : undefined);
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    const n = ledger.accounted();
+    rate = ((n - lastCount) * 1000) / Math.max(1, now - lastTick);
+    (lastCount = n), (lastTick = now);
+    const status = mesh.driftMonitor.monitor.status();
+    live.update(formatLive({
+      sent, total: total ?? sent, accounted: n, eventsPerSecond: rate, accuracy: status.labelled ? status.metrics.accuracy : undefined,
+      modelVersion: mesh.infer.infer.current().version, alerts: status.recentAlerts.length ? countAlerts() : 0,
+    }));
+  }, 250);
+  let alertCount = 0;
+  const alerts: { kind: number; atEvent: number }[] = [];
+  const stopWatch = mesh.driftMonitor.monitor.watch((a) => {
+    alertCount++;
+    alerts.push({ kind: a.kind, atEvent: a.atEvent });
+  });
+  const countAlerts = () => alertCount;
+
+  const replay = await ingest.replay(options.dataset, {
+    schema: options.schema,
+    maxEvents: options.maxEvents,
+    rate: options.rate,
+    labelDelay: options.labelDelay,
+    simulator: { seed: options.seed, driftAt: options.driftAt, events: options.maxEvents },
+    onProgress: (p) => void (sent = p.events),
+  });
+  sent = replay.events;
+  const complete = await ledger.waitFor(replay.events, options.drainIdleMs ?? 10_000);
+  const elapsed = (performance.now() - started) / 1000;
+  clearInterval(ticker);
+  stopWatch();
+  // Labels still in flight are scored before the summary is read.
+  await new Promise((r) => setTimeout(r, 50));
+  await mesh.stop();
+  await ledger.close();
+
+  const status = mesh.driftMonitor.monitor.status();
+  const cum = status.cumulative;
+  const concept = alerts.filter((a) => a.kind === 1);
+  const summary: UpSummary = {
+    transport: transport.name,
+    dataset: resolved.name,
+    events_in: replay.events,
+    labels_in: replay.labels,
+    predictions: ledger.predicted.size,
+    rejected: ledger.rejected.size,
+    lost: replay.events - ledger.accounted(),
+    duplicates: ledger.duplicates,
+    accuracy: cum.accuracy ?? 0,
+    kappa: cum.kappa ?? 0,
+    kappa_t: cum.kappa_t ?? 0,
+    f1: cum.f1 ?? 0,
+    roc_auc: cum.roc_auc ?? 0,
+    model: config.model,
+    model_version: mesh.infer.infer.current().version,
+    model_updates: mesh.train.train.stats().updates,
+    drift_alerts: alertCount,
+    concept_alerts: concept.length,
+    data_alerts: alertCount - concept.length,
+    first_concept_alert_at: concept[0]?.atEvent ?? null,
+    drift_point: resolved.kind === "simulator" ? (options.driftAt ?? null) : null,
+    rejects_by_code: Object.fromEntries(ledger.rejectCodes),
+    throughput_eps: Math.round(replay.events / elapsed),
+    elapsed_s: Number(elapsed.toFixed(3)),
+    latency_ms: {
+      p50: round(quantile(ledger.latencies, 0.5)),
+      p99: round(quantile(ledger.latencies, 0.99)),
+      max: round(quantile(ledger.latencies, 1)),
+    },
+  };
+  live.done(formatLive({ sent: replay.events, total: replay.events, accounted: ledger.accounted(), eventsPerSecond: summary.throughput_eps,
+    accuracy: summary.accuracy, modelVersion: summary.model_version, alerts: alertCount }));
+  if (!complete) logger.warn("gave up waiting for the last events", { accounted: ledger.accounted(), events: replay.events });
+  return summary;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+export function summaryTable(s: UpSummary): string {
+  return formatTable([
+    ["dataset", s.dataset], ["transport", s.transport], ["events in", s.events_in], ["predictions", s.predictions],
+    ["rejected", s.rejected], ["lost", s.lost], ["accuracy", s.accuracy], ["kappa", s.kappa], ["kappa-temporal", s.kappa_t],
+    ["F1", s.f1], ["ROC AUC", s.roc_auc], ["model", `${s.model} v${s.model_version} (${s.model_updates} updates)`],
+    ["drift alerts", `${s.drift_alerts} (concept ${s.concept_alerts}, data ${s.data_alerts})`],
+    ["throughput", `${s.throughput_eps.toLocaleString("en-US")} events/s`],
+    ["latency p50 / p99", `${s.latency_ms.p50} / ${s.latency_ms.p99} ms`],
+  ]);
+}

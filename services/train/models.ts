@@ -1,0 +1,19 @@
+/** The model set-ups train can run (RTML_MODEL / --model). */
+import type { ModelKind } from "../shared/config.ts";
+import type { Classifier } from "../shared/ml/base.ts";
+import { createPipeline } from "../shared/ml/compose/pipeline.ts";
+import { LogisticRegression } from "../shared/ml/linear/logistic-regression.ts";
+import { GaussianNB } from "../shared/ml/naive-bayes/gaussian-nb.ts";
+import { StandardScaler } from "../shared/ml/preprocessing/standard-scaler.ts";
+import { HoeffdingTreeClassifier } from "../shared/ml/tree/hoeffding-tree-classifier.ts";
+
+export function createModel(kind: ModelKind): Classifier {
+  switch (kind) {
+    case "lr":
+      return createPipeline(new StandardScaler(), new LogisticRegression());
+    case "nb":
+      return new GaussianNB();
+    case "ht":
+      return new HoeffdingTreeClassifier();
+  }
+}
