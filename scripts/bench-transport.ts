@@ -45,9 +45,12 @@ async function main(): Promise<void> {
   const done = () => received >= messages;
   const start = process.hrtime.bigint();
   const consumers = Array.from({ length: consumerCount }, () => consume(transport, topic, done, () => received++));
-  // Publish concurrently with consumption, in windows so the publisher never runs unboundedly ahead.
+  // Publish concurrently with consumption, in windows, and never more than `maxInFlight` ahead of the
+  // consumers (what a pipeline's bounded queues do).
   const window = 1000;
+  const maxInFlight = 20_000;
   for (let i = 0; i < messages; i += window) {
+    while (i - received > maxInFlight) await new Promise((resolve) => setImmediate(resolve));
     const batch: Promise<string>[] = [];
     for (let j = i; j < Math.min(messages, i + window); j++) batch.push(transport.publish(topic, payload, { key: `k${j % 1024}`, properties }));
     await Promise.all(batch);

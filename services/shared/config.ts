@@ -74,7 +74,7 @@ export function loadConfig(env: Env = process.env): RtmlConfig {
     logLevel: oneOf("RTML_LOG_LEVEL", ["debug", "info", "warn", "error", "silent"] as const, "info"),
     dataset: env.RTML_DATASET || "elec2",
     model: oneOf("RTML_MODEL", ["lr", "nb", "ht"] as const, "lr"),
-    snapshotEvery: int("RTML_SNAPSHOT_EVERY", 100, 1, 1_000_000) as number,
+    snapshotEvery: int("RTML_SNAPSHOT_EVERY", 10, 1, 1_000_000) as number,
     maxInFlight: int("RTML_MAX_IN_FLIGHT", 256, 1, 100_000) as number,
   };
   if (problems.length > 0) {

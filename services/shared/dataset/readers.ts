@@ -43,10 +43,10 @@ export function formatOf(path: string): { format: DatasetFormat; gzip: boolean }
  * @throws RtmlError NOT_FOUND when a file is missing, INVALID_ARGUMENT for a header that lacks a needed
  * column, a row with the wrong number of cells or a line that is not JSON (with file and line).
  * @example
- * import { loadSchema } from "./schema-loader.ts";
- * const url = new URL("./data/bananas.csv", import.meta.url);
+ * const bananas = resolveDataset("bananas"); // from ./resolve.ts
+ * if (bananas.kind !== "files") throw new Error("bundled file dataset expected");
  * let n = 0;
- * for await (const r of readDataset(url.pathname, loadSchema("bananas"), { limit: 3 })) n += r.fields.x1 ? 1 : 0;
+ * for await (const r of readDataset(bananas.files, bananas.schema, { limit: 3 })) n += r.fields.x1 ? 1 : 0;
  * console.assert(n === 3);
  */
 export async function* readDataset(

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Classifier, EstimatorJSON, Features } from "../base.ts";
+import { describeClassifierContract } from "../checks/classifier.contract.ts";
 import { estimatorFromJSON } from "../registry.ts";
 import { HoeffdingTreeClassifier } from "./hoeffding-tree-classifier.ts";
 
@@ -17,6 +18,15 @@ function stream(n: number, seed = 1): { x: Features; y: boolean }[] {
 function accuracy(m: Classifier, data: { x: Features; y: boolean }[]): number {
   return data.filter(({ x, y }) => m.predictOne(x) === y).length / data.length;
 }
+
+describeClassifierContract("HoeffdingTreeClassifier", { create: () => new HoeffdingTreeClassifier() });
+describeClassifierContract("HoeffdingTreeClassifier(gracePeriod=20, string labels)", {
+  create: () => new HoeffdingTreeClassifier({ gracePeriod: 20 }),
+  labels: ["no", "yes"],
+});
+describeClassifierContract("HoeffdingTreeClassifier(mc, gini)", {
+  create: () => new HoeffdingTreeClassifier({ gracePeriod: 20, leafPrediction: "mc", splitCriterion: "gini" }),
+});
 
 describe("HoeffdingTreeClassifier", () => {
   it("has River 0.19's defaults", () => {

@@ -20,6 +20,8 @@ export interface Leaf {
   lastSplitAttemptAt: number;
   mcCorrect: number;
   nbCorrect: number;
+  /** ARF leaves: the random feature subset this leaf observes (sampled at its first learning step). */
+  featureIndices?: string[];
 }
 
 /** A numeric binary split: `x[feature] <= threshold` goes left. */

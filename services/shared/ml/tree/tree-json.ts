@@ -20,6 +20,7 @@ export interface LeafJSON {
   last: number;
   mc: number;
   nb: number;
+  fi?: string[];
 }
 
 /** A serialised branch. */
@@ -58,6 +59,7 @@ export function nodeToJSON(n: TreeNode): NodeJSON {
     last: n.lastSplitAttemptAt,
     mc: n.mcCorrect,
     nb: n.nbCorrect,
+    ...(n.featureIndices === undefined ? {} : { fi: [...n.featureIndices] }),
   };
 }
 
@@ -92,5 +94,6 @@ export function nodeFromJSON(j: NodeJSON): TreeNode {
     lastSplitAttemptAt: j.last,
     mcCorrect: j.mc,
     nbCorrect: j.nb,
+    ...(j.fi === undefined ? {} : { featureIndices: [...j.fi] }),
   };
 }

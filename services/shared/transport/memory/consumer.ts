@@ -6,8 +6,9 @@ import { RtmlError } from "../../errors.ts";
 import type { InboundMessage, Subscription } from "../transport.ts";
 import { detach, insertReplay } from "./dispatch.ts";
 import { ackSeq, disarm, nackDelivery, startAckTimeout } from "./settle.ts";
+import { copyBytes } from "./slab.ts";
 import { trimTopic } from "./store.ts";
-import { DONE, OUT, QUEUED, type ConsumerState, type Delivery, type Entry, type SubState } from "./types.ts";
+import { DONE, OUT, QUEUED, type ClientState, type ConsumerState, type Delivery, type Entry, type SubState } from "./types.ts";
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const END: IteratorResult<InboundMessage> = Object.freeze({ done: true, value: undefined });
@@ -28,11 +29,11 @@ class MemoryMessage implements InboundMessage {
   readonly redeliveryCount: number;
   readonly #delivery: Delivery | undefined;
 
-  constructor(topic: string, entry: Entry, redeliveryCount: number, delivery: Delivery | undefined) {
+  constructor(topic: string, payload: Uint8Array, entry: Entry, redeliveryCount: number, delivery: Delivery | undefined) {
     this.topic = topic;
     this.messageId = entry.id;
     this.key = entry.key;
-    this.payload = entry.payload.slice();
+    this.payload = payload;
     this.properties = entry.properties;
     this.eventTime = entry.eventTime;
     this.publishTime = entry.publishTime;
@@ -62,14 +63,16 @@ class MemoryMessage implements InboundMessage {
 }
 
 /** A message from read(): no subscription, so ack and nack do nothing. */
-export function readMessage(topic: string, entry: Entry): InboundMessage {
-  return new MemoryMessage(topic, entry, 0, undefined);
+export function readMessage(client: ClientState, topic: string, entry: Entry): InboundMessage {
+  return new MemoryMessage(topic, copyBytes(client.slab, entry.payload), entry, 0, undefined);
 }
 
 function handOut(consumer: ConsumerState, delivery: Delivery): InboundMessage {
   delivery.state = OUT;
   if (consumer.ackTimeoutMs > 0) startAckTimeout(delivery);
-  return new MemoryMessage(consumer.sub.topic.name, delivery.entry, delivery.redeliveryCount, delivery);
+  const entry = delivery.entry;
+  const payload = copyBytes(consumer.client.slab, entry.payload);
+  return new MemoryMessage(consumer.sub.topic.name, payload, entry, delivery.redeliveryCount, delivery);
 }
 
 /** Puts a delivery in the consumer's receiver queue, or straight into a waiting next(). */

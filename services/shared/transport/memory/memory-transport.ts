@@ -18,6 +18,7 @@ import type {
 import { attach, hashString } from "./dispatch.ts";
 import { closeConsumer, subscriptionHandle } from "./consumer.ts";
 import { closeReaders, createRead } from "./reader.ts";
+import { createSlab } from "./slab.ts";
 import { appendEntry, createMemoryStore, enableCompaction, firstSeq, getTopic, storeState } from "./store.ts";
 import type { MemoryStore, MemoryStoreOptions } from "./store.ts";
 import type { ClientState, ConsumerState, SubState, TopicState } from "./types.ts";
@@ -150,6 +151,7 @@ export async function createMemoryTransport(options: MemoryTransportOptions = {}
   }
   const client: ClientState = {
     store: storeState(given ?? createMemoryStore(storeOptions)),
+    slab: createSlab(16 * 1024, 1024),
     closed: false,
     consumers: new Set(),
     readers: new Set(),
@@ -174,8 +176,9 @@ export async function createMemoryTransport(options: MemoryTransportOptions = {}
     publish(topicName: string, payload: Uint8Array, publishOptions?: PublishOptions): Promise<string> {
       try {
         if (client.closed) throw closedError("publish");
-        const m = validatePublish(client.store, topicName, payload, publishOptions);
-        const entry = appendEntry(getTopic(client.store, topicName), m.payload, m.key, m.properties, m.eventTime);
+        const topic = getTopic(client.store, topicName);
+        const m = validatePublish(client.store, topicName, payload, publishOptions, topic.compacted);
+        const entry = appendEntry(topic, m.payload, m.key, m.properties, m.eventTime);
         return Promise.resolve(entry.id);
       } catch (err) {
         return Promise.reject(err);

@@ -45,10 +45,10 @@ function openReader(client: ClientState, topicName: string, untilEnd: boolean): 
 
   const step = (): IteratorResult<InboundMessage> | undefined => {
     if (done || !client.readers.has(reader)) return finish();
-    if (index < snapshot.length) return { done: false, value: readMessage(topic.name, snapshot[index++]) };
+    if (index < snapshot.length) return { done: false, value: readMessage(client, topic.name, snapshot[index++]) };
     if (reader.pos < firstSeq(topic)) reader.pos = firstSeq(topic);
     if (untilEnd && reader.pos >= end) return finish();
-    if (reader.pos < topic.nextSeq) return { done: false, value: readMessage(topic.name, entryAt(topic, reader.pos++)) };
+    if (reader.pos < topic.nextSeq) return { done: false, value: readMessage(client, topic.name, entryAt(topic, reader.pos++)) };
     return undefined;
   };
 

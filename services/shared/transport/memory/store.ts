@@ -5,6 +5,7 @@
  */
 import { RtmlError } from "../../errors.ts";
 import { dispatch } from "./dispatch.ts";
+import { createSlab } from "./slab.ts";
 import type { Entry, StoreState, TopicState } from "./types.ts";
 
 /** Broker-level settings of a memory store. */
@@ -53,6 +54,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     retainWithoutSubscriptions: positiveInt("retainWithoutSubscriptions", options.retainWithoutSubscriptions, 100_000),
     maxMessageBytes: positiveInt("maxMessageBytes", options.maxMessageBytes, 5 * 1024 * 1024),
     sweepTickMs: positiveInt("sweepTickMs", options.sweepTickMs, 10),
+    slab: createSlab(64 * 1024, 4096),
   };
   const store: MemoryStore = { topicNames: () => [...state.topics.keys()] };
   states.set(store, state);

@@ -3,6 +3,7 @@
  * cursors) and the client-side consumers attached to it. Not part of the public API.
  */
 import type { InboundMessage, SubscriptionType } from "../transport.ts";
+import type { Slab } from "./slab.ts";
 
 /** One retained message of a topic's log. Immutable once appended (keyHash is a lazy cache). */
 export interface Entry {
@@ -25,6 +26,8 @@ export interface StoreState {
   readonly retainWithoutSubscriptions: number;
   readonly maxMessageBytes: number;
   readonly sweepTickMs: number;
+  /** Broker-side copies of published payloads. */
+  readonly slab: Slab;
 }
 
 /** A topic: a retained log (trimmed below the slowest cursor), its subscriptions and readers. */
@@ -101,6 +104,8 @@ export interface SubState {
 /** Per-transport state: closed flag and what to close with it. */
 export interface ClientState {
   readonly store: StoreState;
+  /** Copies handed to the application. */
+  readonly slab: Slab;
   closed: boolean;
   readonly consumers: Set<ConsumerState>;
   readonly readers: Set<ReaderState>;

@@ -1,6 +1,7 @@
 /** Argument checks of the memory transport; every failure is RtmlError INVALID_ARGUMENT. */
 import { RtmlError } from "../../errors.ts";
 import type { PublishOptions, SubscribeOptions, SubscriptionType } from "../transport.ts";
+import { copyBytes } from "./slab.ts";
 import type { StoreState } from "./types.ts";
 
 const TYPES: ReadonlySet<string> = new Set<SubscriptionType>(["exclusive", "shared", "failover", "key_shared"]);
@@ -24,12 +25,16 @@ export interface ValidMessage {
 
 const NO_PROPERTIES: Readonly<Record<string, string>> = Object.freeze({});
 
-/** Checks a publish and copies what the publisher could later mutate. */
+/**
+ * Checks a publish and copies what the publisher could later mutate. Compacted topics get exact
+ * copies: their entries live as long as their key, and must not pin shared slabs.
+ */
 export function validatePublish(
   store: StoreState,
   topic: string,
   payload: Uint8Array,
   options: PublishOptions | undefined,
+  compacted: boolean,
 ): ValidMessage {
   validateTopic(topic);
   if (!(payload instanceof Uint8Array)) throw invalid("payload must be a Uint8Array", { topic });
@@ -49,15 +54,13 @@ export function validatePublish(
   let properties = NO_PROPERTIES;
   const given = options?.properties;
   if (given !== undefined) {
-    const copy: Record<string, string> = {};
-    for (const name of Object.keys(given)) {
-      const value = given[name];
-      if (typeof value !== "string") throw invalid(`property ${name} must be a string`, { topic, property: name });
-      copy[name] = value;
+    const copy: Record<string, string> = { ...given };
+    for (const name in copy) {
+      if (typeof copy[name] !== "string") throw invalid(`property ${name} must be a string`, { topic, property: name });
     }
     properties = Object.freeze(copy);
   }
-  return { payload: new Uint8Array(payload), key, properties, eventTime };
+  return { payload: compacted ? payload.slice() : copyBytes(store.slab, payload), key, properties, eventTime };
 }
 
 /** SubscribeOptions with defaults applied. */
