@@ -14,6 +14,9 @@ export interface Ledger {
   duplicates: number;
   latencies: number[];
   lastModelVersion: number;
+  /** Accuracy of scored predictions per `bucketSize` events of the stream (by sequence). */
+  accuracyBySegment(): number[];
+  readonly bucketSize: number;
   /** Predictions + rejections (distinct events). */
   accounted(): number;
   /** Resolves once `n` events are accounted for, or after `idleMs` without progress. */
@@ -21,8 +24,24 @@ export interface Ledger {
   close(): Promise<void>;
 }
 
-export async function createLedger(transport: Transport, rejectName: (code: number) => string): Promise<Ledger> {
+export async function createLedger(
+  transport: Transport,
+  rejectName: (code: number) => string,
+  bucketSize = 1000,
+): Promise<Ledger> {
   const predicted = new Set<string>();
+  // Joins predictions with labels by event id for per-segment accuracy (entries leave when joined).
+  const waitingPrediction = new Map<string, { label: string; sequence: number }>();
+  const waitingLabel = new Map<string, string>();
+  const hits: number[] = [];
+  const scored: number[] = [];
+  const score = (sequence: number, predicted: string, actual: string) => {
+    if (predicted === "") return; // no model yet: not scored, as River skips empty predictions
+    const b = Math.floor(sequence / bucketSize);
+    while (scored.length <= b) scored.push(0), hits.push(0);
+    scored[b]++;
+    if (predicted === actual) hits[b]++;
+  };
   const rejected = new Set<string>();
   const rejectCodes = new Map<string, number>();
   let progress = 0;
@@ -33,6 +52,8 @@ export async function createLedger(transport: Transport, rejectName: (code: numb
     duplicates: 0,
     latencies: [] as number[],
     lastModelVersion: 0,
+    bucketSize,
+    accuracyBySegment: () => scored.map((n, i) => (n > 0 ? hits[i] / n : Number.NaN)),
     accounted: () => predicted.size + rejected.size,
     async waitFor(n: number, idleMs: number) {
       let last = -1;
@@ -52,6 +73,7 @@ export async function createLedger(transport: Transport, rejectName: (code: numb
   const subs: Subscription[] = [
     await transport.subscribe(Topics.predictions, { subscription: "rtml-ledger", type: "exclusive", receiverQueueSize: 1000 }),
     await transport.subscribe(Topics.eventsRejected, { subscription: "rtml-ledger", type: "exclusive", receiverQueueSize: 1000 }),
+    await transport.subscribe(Topics.labels, { subscription: "rtml-ledger", type: "exclusive", receiverQueueSize: 1000 }),
   ];
   const loops = [
     (async () => {
@@ -63,6 +85,12 @@ export async function createLedger(transport: Transport, rejectName: (code: numb
           ledger.latencies.push(p.latencyMs);
           ledger.lastModelVersion = p.modelVersion;
           progress++;
+          const actual = waitingLabel.get(p.eventId);
+          if (actual === undefined) waitingPrediction.set(p.eventId, { label: p.label, sequence: p.sequence });
+          else {
+            waitingLabel.delete(p.eventId);
+            score(p.sequence, p.label, actual);
+          }
         }
         await msg.ack();
       }
@@ -77,6 +105,19 @@ export async function createLedger(transport: Transport, rejectName: (code: numb
           const name = rejectName(r.code);
           rejectCodes.set(name, (rejectCodes.get(name) ?? 0) + 1);
           progress++;
+        }
+        await msg.ack();
+      }
+    })(),
+    (async () => {
+      for await (const msg of subs[2]) {
+        const l = codecs.label.decode(msg.payload);
+        const p = waitingPrediction.get(l.eventId);
+        if (p === undefined) {
+          if (!predicted.has(l.eventId)) waitingLabel.set(l.eventId, l.label);
+        } else {
+          waitingPrediction.delete(l.eventId);
+          score(p.sequence, p.label, l.label);
         }
         await msg.ack();
       }

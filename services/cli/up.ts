@@ -55,6 +55,13 @@ export interface UpSummary {
   throughput_eps: number;
   elapsed_s: number;
   latency_ms: { p50: number; p99: number; max: number };
+  /** Accuracy per segment of `segment_size` events (stream order). */
+  segment_size: number;
+  accuracy_by_segment: (number | null)[];
+  /** Simulator only: events from the drift point to the first concept alert after it. */
+  detection_delay_events: number | null;
+  /** Simulator only: events from that alert until segment accuracy is back at the post-drift level. */
+  recovery_events: number | null;
 }
 
 export async function runUp(options: UpOptions, config: RtmlConfig, transport: Transport, logger: Logger): Promise<UpSummary> {
@@ -109,6 +116,9 @@ export async function runUp(options: UpOptions, config: RtmlConfig, transport: T
 
   const status = mesh.driftMonitor.monitor.status();
   const cum = status.cumulative;
+  const driftPoint = resolved.kind === "simulator" ? (options.driftAt ?? Math.floor((options.maxEvents ?? 200_000) / 2)) : null;
+  const segments = ledger.accuracyBySegment();
+  const loop = driftLoop(segments, ledger.bucketSize, driftPoint, alerts.filter((a) => a.kind === 1).map((a) => a.atEvent));
   const concept = alerts.filter((a) => a.kind === 1);
   const summary: UpSummary = {
     transport: transport.name,
@@ -131,10 +141,14 @@ export async function runUp(options: UpOptions, config: RtmlConfig, transport: T
     concept_alerts: concept.length,
     data_alerts: alertCount - concept.length,
     first_concept_alert_at: concept[0]?.atEvent ?? null,
-    drift_point: resolved.kind === "simulator" ? (options.driftAt ?? null) : null,
+    drift_point: driftPoint,
     rejects_by_code: Object.fromEntries(ledger.rejectCodes),
     throughput_eps: Math.round(replay.events / elapsed),
     elapsed_s: Number(elapsed.toFixed(3)),
+    segment_size: ledger.bucketSize,
+    accuracy_by_segment: segments.map((a) => (Number.isNaN(a) ? null : round(a))),
+    detection_delay_events: loop.detectionDelay,
+    recovery_events: loop.recovery,
     latency_ms: {
       p50: round(quantile(ledger.latencies, 0.5)),
       p99: round(quantile(ledger.latencies, 0.99)),
@@ -149,6 +163,23 @@ export async function runUp(options: UpOptions, config: RtmlConfig, transport: T
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+/**
+ * The drift loop's two figures: events from the drift point to the first concept alert after it, and
+ * from that alert to the first segment whose accuracy is back at the level the model reaches on the new
+ * concept (the median of the post-drift segments after the alert; a model that relearned the new concept
+ * lives there). Null when there is no drift point or no alert after it.
+ */
+export function driftLoop(segments: number[], size: number, driftPoint: number | null, alertsAt: number[]) {
+  if (driftPoint === null) return { detectionDelay: null, recovery: null };
+  const alertAt = alertsAt.filter((a) => a >= driftPoint).sort((a, b) => a - b)[0];
+  if (alertAt === undefined) return { detectionDelay: null, recovery: null };
+  const after = segments.map((acc, i) => ({ acc, start: i * size })).filter((s) => s.start >= alertAt && !Number.isNaN(s.acc));
+  const sorted = after.map((s) => s.acc).sort((a, b) => a - b);
+  const level = sorted[Math.floor(sorted.length / 2)];
+  const back = after.find((s) => s.acc >= level);
+  return { detectionDelay: alertAt - driftPoint, recovery: back ? back.start + size - alertAt : null };
+}
+
 export function summaryTable(s: UpSummary): string {
   return formatTable([
     ["dataset", s.dataset], ["transport", s.transport], ["events in", s.events_in], ["predictions", s.predictions],
@@ -157,5 +188,10 @@ export function summaryTable(s: UpSummary): string {
     ["drift alerts", `${s.drift_alerts} (concept ${s.concept_alerts}, data ${s.data_alerts})`],
     ["throughput", `${s.throughput_eps.toLocaleString("en-US")} events/s`],
     ["latency p50 / p99", `${s.latency_ms.p50} / ${s.latency_ms.p99} ms`],
+    ...(s.drift_point === null ? [] : ([
+      ["drift point", s.drift_point],
+      ["drift → alert", s.detection_delay_events === null ? "no alert" : `${s.detection_delay_events} events`],
+      ["alert → recovered", s.recovery_events === null ? "-" : `${s.recovery_events} events`],
+    ] as [string, string | number][])),
   ]);
 }

@@ -3,13 +3,18 @@
  * windowed aggregates by event time (count, sum, mean, std, min, max over sliding windows) and the time
  * since the entity's previous event, standardised online. Entity windows live in keyed state (key = the
  * entity id, changelog-backed), so the function runs under key_shared and survives restarts.
+ *
+ * The scaler is shared by all entities, so it lives in memory and is checkpointed into keyed state
+ * (key `__scaler`) every `scalerCheckpointEvery` events, the checkpoint including the event that
+ * triggers it. A restart resumes from the last checkpoint. An event id the scaler has already learned
+ * (a retry after a failed publish, a redelivery) is scaled but not learned again.
  */
 import { parseDuration, type DatasetSchema } from "../shared/dataset/schema.ts";
 import type { Context, MeshFunction } from "../shared/function/types.ts";
 import { codecs, type Event, type FeatureVector, type FieldValue } from "../shared/messages.ts";
 import { Topics } from "../shared/topics.ts";
 import { createOnlineScaler, type OnlineScaler, type RunningStats } from "./scaler.ts";
-import { addEvent, aggregate, type EntityWindowState, type WindowSpec } from "./windows.ts";
+import { addEvent, aggregate, previousTime, type EntityWindowState, type WindowSpec } from "./windows.ts";
 
 export interface FeatureOptions {
   schema: DatasetSchema;
@@ -21,14 +26,21 @@ export interface FeatureOptions {
 
 export interface FeatureService {
   process: MeshFunction<Event>;
-  /** The entity's feature vector as of `asOfMs` (default: its latest event), from keyed state. */
+  /**
+   * The entity's windowed features as of `asOfMs` (default: its latest event), from keyed state; the
+   * event's own fields are not kept, so only aggregates and `secs_since_prev` are returned. `values` are
+   * standardised with the current scaler (without learning), `raw` are not.
+   */
   lookup(entityId: string, state: { get<T>(key: string): T | undefined }, asOfMs?: number): FeatureVector | undefined;
-  /** Features computed for one event, without touching state (for synchronous Predict calls). */
+  /** Features computed for one event, without touching state (for synchronous Predict calls); `values` scaled without learning. */
   compute(event: Event, prev: EntityWindowState | undefined): { values: Record<string, number>; raw: Record<string, number> };
   readonly featureNames: readonly string[];
 }
 
-const SCALER_KEY = "__scaler";
+/** Keyed-state key of the scaler checkpoint. */
+export const SCALER_KEY = "__scaler";
+/** Event ids remembered as learned by the scaler (retries and redeliveries land well inside). */
+const SCALER_DEDUP = 10_000;
 
 function toNumber(v: FieldValue | undefined): number | undefined {
   if (!v) return undefined;
@@ -44,15 +56,16 @@ export function createFeatureService(options: FeatureOptions): FeatureService {
     .filter((f) => (f.type === "number" || f.type === "integer" || f.type === "boolean") && f.feature !== false)
     .map((f) => f.name);
   const aggFields = [...new Set((spec.aggregates ?? []).map((a) => a.field))];
-  const windows: WindowSpec[] = (spec.aggregates ?? []).flatMap((a) =>
-    a.windows.map((w) => ({ field: a.field, windowMs: parseDuration(w), label: w, ops: a.ops })),
+  const windows: (WindowSpec & { col: number })[] = (spec.aggregates ?? []).flatMap((a) =>
+    a.windows.map((w) => ({ field: a.field, windowMs: parseDuration(w), label: w, ops: a.ops, col: aggFields.indexOf(a.field) })),
   );
   const horizon = Math.max(0, ...windows.map((w) => w.windowMs));
   const timeSinceLast = spec.timeSinceLast ?? true;
   const standardize = spec.standardize ?? true;
-  const checkpointEvery = options.scalerCheckpointEvery ?? 1000;
+  const checkpointEvery = Math.max(1, options.scalerCheckpointEvery ?? 1000);
   let scaler: OnlineScaler | undefined;
   let seen = 0;
+  const scalerLearned = new Set<string>();
 
   const featureNames = [
     ...numeric,
@@ -60,32 +73,51 @@ export function createFeatureService(options: FeatureOptions): FeatureService {
     ...(timeSinceLast ? ["secs_since_prev"] : []),
   ];
 
-  function compute(event: Event, prev: EntityWindowState | undefined) {
+  function windowed(s: EntityWindowState, at: number, raw: Record<string, number>) {
+    for (const w of windows) {
+      const a = aggregate(s, w.col, at, w.windowMs);
+      for (const op of w.ops) raw[`${w.field}_${op}_${w.label}`] = a[op];
+    }
+  }
+
+  function computeRaw(event: Event, prev: EntityWindowState | undefined) {
     const raw: Record<string, number> = {};
     for (const name of numeric) {
       const x = toNumber(event.fields[name]);
       if (x !== undefined) raw[name] = x;
     }
+    const t = event.eventTimeMs;
     const state = windows.length
-      ? addEvent(prev, event.eventTimeMs, aggFields.map((f) => toNumber(event.fields[f]) ?? Number.NaN), horizon)
+      ? addEvent(prev, t, aggFields.map((f) => toNumber(event.fields[f]) ?? Number.NaN), horizon)
       : undefined;
-    if (state) {
-      for (const w of windows) {
-        const a = aggregate(state, aggFields.indexOf(w.field), event.eventTimeMs, w.windowMs);
-        for (const op of w.ops) raw[`${w.field}_${op}_${w.label}`] = a[op];
-      }
+    if (state) windowed(state, t, raw);
+    if (timeSinceLast) {
+      // A late event measures from the entity's event before it, when the window state still has it.
+      const before = prev && t < prev.last ? (previousTime(prev, t) ?? t) : prev?.last;
+      raw.secs_since_prev = before === undefined ? 0 : Math.max(0, (t - before) / 1000);
     }
-    if (timeSinceLast) raw.secs_since_prev = prev ? Math.max(0, (event.eventTimeMs - prev.last) / 1000) : 0;
-    return { raw, state, values: raw };
+    return { raw, state };
+  }
+
+  function scalerFrom(state: { get<T>(key: string): T | undefined }): OnlineScaler {
+    return scaler ?? createOnlineScaler(state.get<Record<string, RunningStats>>(SCALER_KEY) ?? {});
   }
 
   const process: MeshFunction<Event> = (event: Event, ctx: Context) => {
-    if (!scaler) scaler = createOnlineScaler(ctx.state.get<Record<string, RunningStats>>(SCALER_KEY) ?? {});
+    if (!scaler) scaler = scalerFrom(ctx.state);
     const prev = ctx.state.get<EntityWindowState>(event.entityId);
-    const { raw, state } = compute(event, prev);
+    const { raw, state } = computeRaw(event, prev);
     ctx.state.put(event.entityId, state ?? { t: [], v: [], last: Math.max(prev?.last ?? event.eventTimeMs, event.eventTimeMs) });
-    if (++seen % checkpointEvery === 0) ctx.state.put(SCALER_KEY, scaler.toJSON());
-    const values = standardize ? scaler.learnAndScale(raw) : raw;
+    let values = raw;
+    if (standardize) {
+      const again = event.eventId !== "" && scalerLearned.has(event.eventId);
+      values = again ? scaler.scale(raw) : scaler.learnAndScale(raw);
+      if (!again) {
+        if (event.eventId !== "") scalerLearned.add(event.eventId);
+        if (scalerLearned.size > SCALER_DEDUP) scalerLearned.delete(scalerLearned.values().next().value as string);
+        if (++seen % checkpointEvery === 0) ctx.state.put(SCALER_KEY, scaler.toJSON());
+      }
+    }
     ctx.publish(
       Topics.features,
       codecs.featureVector,
@@ -107,13 +139,19 @@ export function createFeatureService(options: FeatureOptions): FeatureService {
     if (!s) return undefined;
     const at = asOfMs ?? s.last;
     const raw: Record<string, number> = {};
-    for (const w of windows) {
-      const a = aggregate(s, aggFields.indexOf(w.field), at, w.windowMs);
-      for (const op of w.ops) raw[`${w.field}_${op}_${w.label}`] = a[op];
+    windowed(s, at, raw);
+    if (timeSinceLast) {
+      const before = at < s.last ? previousTime(s, at) : s.last;
+      raw.secs_since_prev = before === undefined ? 0 : Math.max(0, (at - before) / 1000);
     }
-    if (timeSinceLast) raw.secs_since_prev = Math.max(0, (at - s.last) / 1000);
-    return { eventId: "", entityId, eventTimeMs: at, ingestTimeMs: 0, values: raw, raw, sequence: 0 };
+    const values = standardize ? scalerFrom(state).scale(raw) : raw;
+    return { eventId: "", entityId, eventTimeMs: at, ingestTimeMs: 0, values, raw, sequence: 0 };
   }
 
-  return { process, lookup, compute: (e, p) => { const r = compute(e, p); return { values: r.values, raw: r.raw }; }, featureNames };
+  function compute(event: Event, prev: EntityWindowState | undefined) {
+    const { raw } = computeRaw(event, prev);
+    return { values: standardize ? (scaler ?? createOnlineScaler()).scale(raw) : raw, raw };
+  }
+
+  return { process, lookup, compute, featureNames };
 }

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { RtmlError } from "../errors.ts";
-import type { DatasetSchema, FieldSpec } from "./schema.ts";
+import { parseDuration, type DatasetSchema, type FieldSpec } from "./schema.ts";
 
 /** Folder of the bundled schema files. */
 export const SCHEMAS_DIR = fileURLToPath(new URL("./schemas/", import.meta.url));
@@ -17,8 +17,9 @@ const TYPES = new Set(["number", "integer", "boolean", "category", "string"]);
 const IMPUTATIONS = new Set(["none", "mean", "mode", "constant"]);
 const TOP_KEYS = new Set([
   "$comment", "name", "version", "description", "entityField", "entityDefault", "eventTime", "label", "idField",
-  "fields", "maxEventBytes", "ignore",
+  "fields", "maxEventBytes", "ignore", "features",
 ]);
+const AGG_OPS = new Set(["count", "sum", "mean", "std", "min", "max"]);
 const FIELD_KEYS = new Set([
   "$comment", "name", "type", "required", "min", "max", "values", "impute", "imputeValue", "feature", "description",
 ]);
@@ -111,7 +112,41 @@ export function schemaProblems(value: unknown): string[] {
   for (const name of ignored) {
     if (seen.has(name) || envelope.includes(name)) p.push(`column "${name}" is ignored but also used`);
   }
+  checkFeatures(s.features, p, seen);
   return p;
+}
+
+function checkFeatures(f: unknown, p: string[], fields: Set<string>): void {
+  if (f === undefined) return;
+  if (!isObject(f)) {
+    p.push(`"features" must be an object`);
+    return;
+  }
+  for (const k of Object.keys(f)) if (!["aggregates", "timeSinceLast", "standardize"].includes(k)) p.push(`features: unknown key "${k}"`);
+  for (const k of ["timeSinceLast", "standardize"]) {
+    if (f[k] !== undefined && typeof f[k] !== "boolean") p.push(`features.${k} must be true or false`);
+  }
+  if (f.aggregates === undefined) return;
+  if (!Array.isArray(f.aggregates)) {
+    p.push(`features.aggregates must be an array`);
+    return;
+  }
+  f.aggregates.forEach((a: unknown, i: number) => {
+    const at = `features.aggregates[${i}]`;
+    if (!isObject(a)) return void p.push(`${at} must be {field, windows, ops}`);
+    if (!isText(a.field) || !fields.has(a.field)) p.push(`${at}.field must name a field of the schema`);
+    if (!isStringArray(a.windows) || a.windows.length === 0) p.push(`${at}.windows must be a non-empty array of durations`);
+    else for (const w of a.windows) {
+      try {
+        parseDuration(w);
+      } catch (err) {
+        p.push(`${at}.windows: ${(err as Error).message}`);
+      }
+    }
+    if (!isStringArray(a.ops) || a.ops.length === 0 || a.ops.some((o) => !AGG_OPS.has(o))) {
+      p.push(`${at}.ops must be a non-empty array of ${[...AGG_OPS].join(", ")}`);
+    }
+  });
 }
 
 function checkEventTime(t: unknown, p: string[], envelope: string[]): void {

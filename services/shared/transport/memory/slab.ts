@@ -34,5 +34,5 @@ export function copyBytes(slab: Slab, src: Uint8Array): Uint8Array {
   buf.set(src, off);
   // Keep 8-byte alignment so a consumer may lay a wider typed array over its payload.
   slab.off = (off + n + 7) & ~7;
-  return buf.subarray(off, off + n);
+  return new Uint8Array(buf.buffer, off, n);
 }
