@@ -29,11 +29,12 @@ build() {
   fi
   log "building $name $version from $pkg (this takes a few minutes on a cold Go cache)"
   local start=$SECONDS
-  # helm reads its version from ldflags; without them `helm version` says v4.x-dev-ish.
+  # Both tools take their version from ldflags (release builds set them the same way).
   local ldflags=""
-  if [[ "$name" == helm ]]; then
-    ldflags="-X helm.sh/helm/v4/internal/version.version=$version"
-  fi
+  case "$name" in
+    helm) ldflags="-X helm.sh/helm/v4/internal/version.version=$version" ;;
+    kubeconform) ldflags="-X main.version=$version" ;;
+  esac
   GOBIN="$BIN" GOFLAGS="${GOFLAGS:-} -buildvcs=false" CGO_ENABLED=0 \
     go install -ldflags "-s -w $ldflags" "$pkg@$version"
   echo "$version" > "$stamp"

@@ -125,8 +125,9 @@ export async function main(argv: string[]): Promise<number> {
   throw new RtmlError("INVALID_ARGUMENT", `unknown command "${command}"; see rtml help`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main(process.argv.slice(2)).then(
+/** Runs the command line and exits: 0 on success, 2 on a usage error, 1 otherwise. */
+export function run(argv: string[]): void {
+  main(argv).then(
     (code) => process.exit(code),
     (err: unknown) => {
       process.stderr.write(`rtml: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -134,3 +135,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     },
   );
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) run(process.argv.slice(2));

@@ -26,6 +26,14 @@ export interface RtmlConfig {
   pulsarNamespace: string;
   natsUrl: string;
   grpcPort: number | undefined;
+  /** Address the gRPC servers bind (GRPC_HOST); unset: 0.0.0.0 for `rtml serve`, 127.0.0.1 for `rtml up`. */
+  grpcHost: string | undefined;
+  /** PEM files for gRPC TLS (GRPC_TLS_CERT, GRPC_TLS_KEY); with GRPC_TLS_CA clients must present a certificate (mTLS). */
+  grpcTls: { certFile: string; keyFile: string; caFile: string | undefined; requireClientCert: boolean } | undefined;
+  /** Largest gRPC message (GRPC_MAX_MESSAGE_BYTES). Default 4 MiB. */
+  grpcMaxMessageBytes: number;
+  /** The feature service's gRPC address (RTML_FEATURE_ADDR), for infer's Predict with an event when run alone. */
+  featureAddr: string | undefined;
   metricsPort: number;
   logLevel: LogLevel;
   /** Dataset schema (bundled name or path) validate and feature compile. */
@@ -36,6 +44,22 @@ export interface RtmlConfig {
 }
 
 type Env = Record<string, string | undefined>;
+
+function grpcTls(env: Env, problems: string[]): RtmlConfig["grpcTls"] {
+  const certFile = env.GRPC_TLS_CERT || undefined;
+  const keyFile = env.GRPC_TLS_KEY || undefined;
+  const caFile = env.GRPC_TLS_CA || undefined;
+  const auth = env.GRPC_TLS_CLIENT_AUTH || undefined;
+  if (auth !== undefined && auth !== "true" && auth !== "false") problems.push(`GRPC_TLS_CLIENT_AUTH="${auth}": expected true or false`);
+  if (!certFile !== !keyFile) problems.push("GRPC_TLS_CERT and GRPC_TLS_KEY: give both or neither");
+  if (!certFile || !keyFile) {
+    if (caFile) problems.push("GRPC_TLS_CA: needs GRPC_TLS_CERT and GRPC_TLS_KEY");
+    return undefined;
+  }
+  const requireClientCert = auth === undefined ? caFile !== undefined : auth === "true";
+  if (requireClientCert && !caFile) problems.push("GRPC_TLS_CLIENT_AUTH=true: needs GRPC_TLS_CA");
+  return { certFile, keyFile, caFile, requireClientCert };
+}
 
 export function loadConfig(env: Env = process.env): RtmlConfig {
   const problems: string[] = [];
@@ -70,6 +94,10 @@ export function loadConfig(env: Env = process.env): RtmlConfig {
     pulsarNamespace: env.RTML_PULSAR_NAMESPACE || "default",
     natsUrl: url("NATS_URL", "nats://127.0.0.1:4222", ["nats:", "tls:"]),
     grpcPort: int("GRPC_PORT", undefined, 0, 65535),
+    grpcHost: env.GRPC_HOST || undefined,
+    grpcTls: grpcTls(env, problems),
+    grpcMaxMessageBytes: int("GRPC_MAX_MESSAGE_BYTES", 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024) as number,
+    featureAddr: env.RTML_FEATURE_ADDR || undefined,
     metricsPort: int("METRICS_PORT", 9464, 0, 65535) as number,
     logLevel: oneOf("RTML_LOG_LEVEL", ["debug", "info", "warn", "error", "silent"] as const, "info"),
     dataset: env.RTML_DATASET || "elec2",

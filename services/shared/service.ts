@@ -2,6 +2,7 @@
 import type { RtmlConfig, ServiceName } from "./config.ts";
 import type { DatasetSchema } from "./dataset/schema.ts";
 import type { FunctionRunner } from "./function/types.ts";
+import type { GrpcServeOptions } from "./grpc/serve.ts";
 import type { Logger } from "./logger.ts";
 import type { MetricsRegistry } from "./metrics.ts";
 import type { Transport } from "./transport/transport.ts";
@@ -12,11 +13,15 @@ export interface ServiceDeps {
   logger: Logger;
   metrics: MetricsRegistry;
   schema: DatasetSchema;
+  /** Serve the service's gRPC API (with health and reflection); absent: no gRPC server. */
+  grpc?: GrpcServeOptions;
 }
 
 export interface RunningService {
   readonly name: ServiceName;
   readonly runners: readonly FunctionRunner[];
+  /** Where the service's gRPC server listens, when it serves one. */
+  readonly grpc?: { readonly address: string; readonly port: number };
   /** Stops the service's functions gracefully (in-flight messages finish and are acked). */
   stop(): Promise<void>;
 }

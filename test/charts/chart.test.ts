@@ -446,7 +446,9 @@ describe("k8s/ and the image", { skip }, () => {
     const { yaml } = render("-f", join(ROOT, "k8s", "rtml-values.yaml"));
     assert.equal(kubeconform(yaml).status, 0);
   });
+});
 
+describe("the image", () => {
   it("builds one non-root production image whose command the chart runs", () => {
     const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
     assert.match(dockerfile, /^ARG NODE_IMAGE=node:22-/m);

@@ -18,8 +18,9 @@ import type { Context, KeyedState, RecordInfo } from "./types.ts";
 export interface RecordedPublish {
   topic: string;
   typeName: string;
-  /** The message decoded back from its encoded bytes. */
+  /** The message decoded back from its encoded bytes (as given when `decode` is false). */
   message: unknown;
+  /** The encoded message (empty when `decode` is false). */
   payload: Uint8Array;
   options: PublishOptions | undefined;
 }
@@ -33,8 +34,13 @@ export interface LogLine {
 export interface TestContextOptions {
   /** Backing map of the keyed state (share one between contexts to simulate a restart). */
   state?: Map<string, unknown>;
-  /** Round-trip state values through JSON on put, as the changelog does. Default true. */
+  /**
+   * Round-trip state values through JSON on put, as the changelog does on a restart. Default true;
+   * false stores values as given (as the runner's in-memory state does after a commit).
+   */
   jsonState?: boolean;
+  /** Encode and decode every published message with its codec. Default true; false records it as given (faster). */
+  decode?: boolean;
   functionName?: string;
   record?: Partial<RecordInfo>;
   config?: Record<string, unknown>;
@@ -67,7 +73,8 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
   const metricsRegistry = createMetricsRegistry();
   const secrets = options.secrets ?? {};
   let record: RecordInfo = { ...DEFAULT_RECORD, ...options.record };
-  const copy = (v: unknown): unknown => (v === undefined ? undefined : json ? JSON.parse(JSON.stringify(v)) : structuredClone(v));
+  const decode = options.decode ?? true;
+  const copy = (v: unknown): unknown => (v === undefined || !json ? v : JSON.parse(JSON.stringify(v)));
   const state: KeyedState = {
     get: <T>(key: string) => store.get(key) as T | undefined,
     put: (key, value) => void store.set(key, copy(value)),
@@ -91,8 +98,8 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
     config: Object.freeze({ ...(options.config ?? {}) }),
     secret: (name) => secrets[name],
     publish<T>(topic: string, codec: Codec<T>, message: Partial<T>, opts?: PublishOptions) {
-      const payload = codec.encode(message);
-      published.push({ topic, typeName: codec.typeName, message: codec.decode(payload), payload, options: opts });
+      const payload = decode ? codec.encode(message) : new Uint8Array(0);
+      published.push({ topic, typeName: codec.typeName, message: decode ? codec.decode(payload) : message, payload, options: opts });
     },
     published,
     store,

@@ -116,14 +116,19 @@ function handOut(consumer: LocalConsumer, held: Held): InboundMessage {
   });
 }
 
-/** Queues a delivery for the consumer, or hands it straight to a waiting next(). */
-export function offer(consumer: LocalConsumer, held: Held): void {
+/** Makes the consumer hold a delivery (it counts against its permits until settled). */
+export function adopt(consumer: LocalConsumer, held: Held): void {
   const previous = consumer.held.get(held.seq);
   if (previous !== undefined && previous.state === QUEUED) release(previous); // a server redelivery of it
   held.consumer = consumer;
   held.state = QUEUED;
   consumer.held.set(held.seq, held);
   consumer.outstanding++;
+}
+
+/** Queues a delivery for the consumer, or hands it straight to a waiting next(). */
+export function offer(consumer: LocalConsumer, held: Held): void {
+  adopt(consumer, held);
   const waiter = consumer.waiters.shift();
   if (waiter !== undefined) waiter({ done: false, value: handOut(consumer, held) });
   else consumer.queue.push(held);
@@ -176,7 +181,11 @@ export function detachConsumer(consumer: LocalConsumer): Held[] {
   consumer.parked = [];
   for (const held of all) {
     release(held);
-    if (!consumer.group.client.closed || held.consumer !== undefined) held.m.nak();
+    try {
+      held.m.nak();
+    } catch {
+      // The connection is gone: the server redelivers after ack_wait.
+    }
   }
   const group = consumer.group;
   const index = group.consumers.indexOf(consumer);

@@ -37,7 +37,7 @@ export function isApiError(err: unknown, code: number): boolean {
   return err instanceof JetStreamApiError && err.code === code;
 }
 
-function config(names: TopicNames, defaults: StreamDefaults, compacted: boolean): Partial<StreamConfig> {
+function config(names: TopicNames, defaults: StreamDefaults, compacted: boolean): Partial<StreamConfig> & { name: string } {
   return {
     name: names.stream,
     subjects: [names.subject, names.keyedWildcard],

@@ -51,6 +51,7 @@ export interface KeyedState {
   /** Per key: the consumer that has messages of it in flight, and how many. */
   readonly inflight: Map<string, { consumer: LocalConsumer; count: number }>;
   kick: (() => void) | undefined;
+  stopFetch: (() => void) | undefined;
 }
 
 /** A consumer attached to a subscription in this transport. */

@@ -1,0 +1,67 @@
+/**
+ * ingest's gRPC API (rtml.v1.IngestService): Publish (one event or a batch, all-or-nothing checks),
+ * PublishStream (a stream of events, one ack per event in order with its event id and sequence; up to
+ * `window` publishes in flight), PublishLabels. Refusals (limits, oversize) are INVALID_ARGUMENT with
+ * the reason. A W3C `traceparent` in the call metadata is carried on the published messages.
+ */
+import { RtmlError } from "../shared/errors.ts";
+import { raceSignal, rpc, type CallContext, type GrpcServiceBinding } from "../shared/grpc/handlers.ts";
+import { GrpcServiceNames } from "../shared/grpc/load-proto.ts";
+import type { Event, Label } from "../shared/messages.ts";
+import { Props } from "../shared/topics.ts";
+import type { Ingestor } from "./ingest.ts";
+
+export interface IngestGrpcOptions {
+  /** PublishStream: publishes awaiting their broker ack at once. Default 256. */
+  window?: number;
+}
+
+function traceProperties(ctx: CallContext): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const k of [Props.traceparent, Props.tracestate]) {
+    const v = ctx.metadata.get(k)[0];
+    if (typeof v === "string" && v) out[k] = v;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+export function createIngestGrpc(ingestor: Ingestor, options: IngestGrpcOptions = {}): GrpcServiceBinding {
+  const window = Math.max(1, options.window ?? 256);
+  return {
+    name: GrpcServiceNames.ingest,
+    methods: {
+      Publish: rpc.unary(async (req: { events: Partial<Event>[] }, ctx) => {
+        if (req.events.length === 0) throw new RtmlError("INVALID_ARGUMENT", "PublishRequest has no events", { details: { reason: "empty" } });
+        return { eventIds: await raceSignal(ingestor.publishEvents(req.events, traceProperties(ctx)), ctx.signal) };
+      }),
+      PublishStream: rpc.bidi(async (events: AsyncIterable<Partial<Event>>, send, ctx) => {
+        const props = traceProperties(ctx);
+        const inFlight: { sequence: number; ids: Promise<string[]> }[] = [];
+        let index = 0;
+        const ackOldest = async () => {
+          const head = inFlight.shift()!;
+          const [eventId] = await raceSignal(head.ids, ctx.signal);
+          await send({ eventId, sequence: head.sequence });
+        };
+        try {
+          for await (const e of events) {
+            const sequence = ingestor.sequence;
+            const ids = ingestor.publishEvents([e], props).catch((err: unknown) => {
+              throw err instanceof RtmlError ? new RtmlError(err.code, `event #${index}: ${err.message}`, { cause: err, details: err.details }) : err;
+            });
+            ids.catch(() => undefined); // observed in order by ackOldest
+            inFlight.push({ sequence, ids });
+            index++;
+            if (inFlight.length >= window) await ackOldest();
+          }
+          while (inFlight.length > 0) await ackOldest();
+        } finally {
+          for (const p of inFlight) p.ids.catch(() => undefined);
+        }
+      }),
+      PublishLabels: rpc.unary(async (req: { labels: Partial<Label>[] }, ctx) => ({
+        accepted: await raceSignal(ingestor.publishLabels(req.labels), ctx.signal),
+      })),
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/** FeatureLookup over the feature service's gRPC GetFeatures (infer run apart from feature). */
+import type { FeatureLookup } from "../feature-lookup.ts";
+import type { Event, FeatureVector } from "../messages.ts";
+import { createGrpcClient, type GrpcClientOptions } from "./client.ts";
+import { GrpcServiceNames } from "./load-proto.ts";
+
+export function createGrpcFeatureLookup(address: string, options: GrpcClientOptions = {}): FeatureLookup {
+  const client = createGrpcClient(address, GrpcServiceNames.feature, { deadlineMs: 1_000, ...options });
+  return {
+    featuresFor: (event: Event, o = {}) =>
+      client.unary<{ entityId: string; event: Event }, FeatureVector>("GetFeatures", { entityId: event.entityId, event }, { signal: o.signal, deadline: o.deadline }),
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Pull loops: a consumer (shared; exclusive / failover while it holds the lease) or a key_shared
+ * group fetches from the subscription's durable pull consumer no more messages than it has permits
+ * for (receiverQueueSize minus what it holds), so flow control is per consumer, as in Pulsar.
+ */
+import type { JsMsg } from "@nats-io/jetstream";
+import { decodeHeaders } from "./codec.ts";
+import { adopt, offer, redeliver } from "./consumer.ts";
+import { QUEUED, type Group, type Held, type LocalConsumer } from "./types.ts";
+
+/** What a pull loop feeds. */
+export interface PullTarget {
+  permits(): number;
+  deliver(held: Held): void;
+  stopped(): boolean;
+  /** Sets the waker of a loop waiting for permits. */
+  setKick(kick: (() => void) | undefined): void;
+  setStop(stop: (() => void) | undefined): void;
+}
+
+export function newHeld(m: JsMsg, key: string | undefined): Held {
+  return {
+    m,
+    seq: m.info.streamSequence,
+    key,
+    redeliveryCount: m.info.deliveryCount - 1,
+    consumer: undefined,
+    state: QUEUED,
+    touched: Date.now(),
+    timer: undefined,
+  };
+}
+
+function keyOf(m: JsMsg): string | undefined {
+  return m.headers === undefined ? undefined : decodeHeaders(m.headers).key;
+}
+
+/** Runs a pull loop until the target stops. */
+export async function pullLoop(group: Group, target: PullTarget): Promise<void> {
+  const client = group.client;
+  while (!target.stopped() && !client.closed) {
+    const permits = target.permits();
+    if (permits <= 0) {
+      await new Promise<void>((resolve) => target.setKick(resolve));
+      target.setKick(undefined);
+      continue;
+    }
+    try {
+      const batch = await group.jsConsumer.fetch({ max_messages: permits, expires: client.fetchExpiresMs });
+      target.setStop(() => void batch.close());
+      for await (const m of batch) {
+        if (target.stopped() || client.closed) {
+          m.nak(); // arrived after close: back to the server at once
+          continue;
+        }
+        target.deliver(newHeld(m, keyOf(m)));
+      }
+    } catch (err) {
+      if (target.stopped() || client.closed) break;
+      client.onFault(err);
+      await new Promise((resolve) => setTimeout(resolve, 250)); // server restart, consumer deleted …
+    } finally {
+      target.setStop(undefined);
+    }
+  }
+}
+
+/** A consumer that fetches for itself (shared, exclusive, failover). */
+export function consumerTarget(consumer: LocalConsumer): PullTarget {
+  return {
+    permits: () => consumer.options.receiverQueueSize - consumer.outstanding,
+    deliver(held) {
+      const max = consumer.options.maxRedeliveries;
+      if (max !== undefined && held.redeliveryCount > max) {
+        // Redelivered by the server past the limit (ack_wait after a crash): dead-letter, don't hand out.
+        adopt(consumer, held);
+        void redeliver(held, 0);
+      } else {
+        offer(consumer, held);
+      }
+    },
+    stopped: () => consumer.closed || (consumer.options.type !== "shared" && consumer.lease?.lost !== false),
+    setKick(kick) {
+      consumer.kick = kick;
+    },
+    setStop(stop) {
+      consumer.stopFetch = stop;
+    },
+  };
+}
