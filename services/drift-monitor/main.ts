@@ -3,7 +3,9 @@ import { createFunctionRunner } from "../shared/function/runner.ts";
 import { codecs } from "../shared/messages.ts";
 import { startRunners, type RunningService, type ServiceDeps } from "../shared/service.ts";
 import { Topics } from "../shared/topics.ts";
+import { attachGrpc } from "../shared/grpc/serve.ts";
 import { createDriftMonitor, type DriftMonitor } from "./drift-monitor.ts";
+import { createDriftGrpc } from "./grpc.ts";
 
 export async function startDriftMonitor(deps: ServiceDeps): Promise<RunningService & { monitor: DriftMonitor }> {
   const monitor = createDriftMonitor();
@@ -16,5 +18,6 @@ export async function startDriftMonitor(deps: ServiceDeps): Promise<RunningServi
     createFunctionRunner({ ...common, name: "drift-monitor-labels", inputs: [Topics.labels], codec: codecs.label, process: monitor.onLabel }),
     createFunctionRunner({ ...common, name: "drift-monitor-features", inputs: [Topics.features], codec: codecs.featureVector, process: monitor.onFeatures }),
   ];
-  return { ...(await startRunners("drift-monitor", runners)), monitor };
+  const running = { ...(await startRunners("drift-monitor", runners)), monitor };
+  return attachGrpc(running, deps, { service: "drift-monitor", bindings: () => [createDriftGrpc(monitor)] });
 }

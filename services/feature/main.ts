@@ -3,9 +3,15 @@ import { createFunctionRunner } from "../shared/function/runner.ts";
 import { codecs } from "../shared/messages.ts";
 import { startRunners, type RunningService, type ServiceDeps } from "../shared/service.ts";
 import { Topics } from "../shared/topics.ts";
+import type { FeatureLookup } from "../shared/feature-lookup.ts";
+import { attachGrpc } from "../shared/grpc/serve.ts";
 import { createFeatureService, type FeatureService } from "./feature.ts";
+import { createFeatureGrpc, createLocalFeatureLookup } from "./grpc.ts";
 
-export async function startFeature(deps: ServiceDeps, options: { emitRaw?: boolean } = {}): Promise<RunningService & { feature: FeatureService }> {
+export async function startFeature(
+  deps: ServiceDeps,
+  options: { emitRaw?: boolean } = {},
+): Promise<RunningService & { feature: FeatureService; featureLookup: FeatureLookup }> {
   const feature = createFeatureService({ schema: deps.schema, emitRaw: options.emitRaw });
   const runner = createFunctionRunner({
     name: "feature",
@@ -20,5 +26,7 @@ export async function startFeature(deps: ServiceDeps, options: { emitRaw?: boole
     logger: deps.logger,
     metrics: deps.metrics,
   });
-  return { ...(await startRunners("feature", [runner])), feature };
+  // In-process lookups (infer's Predict under `rtml up`) and gRPC GetFeatures read the function's keyed state.
+  const running = { ...(await startRunners("feature", [runner])), feature, featureLookup: createLocalFeatureLookup(feature, runner.state) };
+  return attachGrpc(running, deps, { service: "feature", bindings: () => [createFeatureGrpc(feature, runner.state)] });
 }

@@ -4,6 +4,11 @@
  * is decoded off the hot path and swapped in with one assignment, so no prediction waits for it and
  * none sees a half-loaded model. Before the first snapshot, predictions carry version 0 and an empty
  * label (River's "no prediction yet"), so every event is still accounted for.
+ *
+ * A snapshot that cannot be decoded never replaces the serving model: `load` throws
+ * RtmlError(FAILED_PRECONDITION), `onModel` logs it, counts it (`stats().rejected`, metric
+ * `infer_model_rejected`) and rethrows, so the runner retries and then dead-letters the snapshot.
+ * With `modelName` set, snapshots of other models on `models` are ignored.
  */
 import type { Classifier } from "../shared/ml/base.ts";
 import type { Context, MeshFunction } from "../shared/function/types.ts";
@@ -19,20 +24,30 @@ export interface ServingModel {
   readonly loadedAtMs: number;
 }
 
+export interface InferOptions {
+  /** Serve only snapshots of this model (others are ignored). Unset: the first snapshot's name, any name accepted. */
+  modelName?: string;
+  logger?: Logger;
+}
+
 export interface InferService {
   onFeatures: MeshFunction<FeatureVector>;
   onModel: MeshFunction<ModelSnapshot>;
-  /** Installs a snapshot if it is newer than the one serving; returns whether it did. */
+  /**
+   * Installs a snapshot if it is newer than the one serving (and of the configured model); returns
+   * whether it did. Throws RtmlError(FAILED_PRECONDITION) for a snapshot that cannot be decoded.
+   */
   load(snapshot: ModelSnapshot): boolean;
   predict(fv: Pick<FeatureVector, "eventId" | "entityId" | "eventTimeMs" | "ingestTimeMs" | "values" | "sequence">): Prediction;
   current(): ServingModel;
-  stats(): { predictions: number; swaps: number };
+  stats(): { predictions: number; swaps: number; rejected: number };
 }
 
-export function createInferService(options: { modelName?: string; logger?: Logger } = {}): InferService {
+export function createInferService(options: InferOptions = {}): InferService {
   let serving: ServingModel = { name: options.modelName ?? "rtml", version: 0, model: undefined, loadedAtMs: 0 };
   let predictions = 0;
   let swaps = 0;
+  let rejected = 0;
 
   function predict(fv: Parameters<InferService["predict"]>[0]): Prediction {
     const { model, version, name } = serving; // one read: a swap mid-call cannot mix two models
@@ -55,8 +70,15 @@ export function createInferService(options: { modelName?: string; logger?: Logge
   }
 
   function load(snapshot: ModelSnapshot): boolean {
+    if (options.modelName !== undefined && snapshot.modelName !== "" && snapshot.modelName !== options.modelName) return false;
     if (snapshot.version <= serving.version) return false;
-    const model = decodeModel(snapshot);
+    let model: Classifier;
+    try {
+      model = decodeModel(snapshot);
+    } catch (err) {
+      rejected++;
+      throw err;
+    }
     serving = { name: snapshot.modelName || serving.name, version: snapshot.version, model, loadedAtMs: nowMs() };
     swaps++;
     options.logger?.debug("model swapped", { version: snapshot.version, reason: snapshot.reason });
@@ -72,12 +94,20 @@ export function createInferService(options: { modelName?: string; logger?: Logge
         eventTime: fv.eventTimeMs,
       });
     },
-    onModel(snapshot: ModelSnapshot) {
-      load(snapshot);
+    onModel(snapshot: ModelSnapshot, ctx: Context) {
+      try {
+        load(snapshot);
+      } catch (err) {
+        ctx.metrics.add("infer_model_rejected");
+        ctx.logger.error("model snapshot rejected; still serving the current model", {
+          err, version: snapshot.version, serving: serving.version,
+        });
+        throw err;
+      }
     },
     load,
     predict,
     current: () => serving,
-    stats: () => ({ predictions, swaps }),
+    stats: () => ({ predictions, swaps, rejected }),
   };
 }

@@ -4,13 +4,30 @@ import { createFunctionRunner } from "../shared/function/runner.ts";
 import { codecs } from "../shared/messages.ts";
 import { startRunners, type RunningService, type ServiceDeps } from "../shared/service.ts";
 import { Topics } from "../shared/topics.ts";
+import { featureNamesOf } from "../shared/dataset/feature-names.ts";
+import type { FeatureLookup } from "../shared/feature-lookup.ts";
+import { createGrpcFeatureLookup } from "../shared/grpc/feature-lookup.ts";
+import { clientTlsFromConfig } from "../shared/grpc/grpc-config.ts";
+import { attachGrpc } from "../shared/grpc/serve.ts";
+import { createInferGrpc, inferReady } from "./grpc.ts";
 import { createInferService, type InferService } from "./infer.ts";
 
-export async function startInfer(deps: ServiceDeps): Promise<RunningService & { infer: InferService }> {
+export interface InferStartOptions {
+  /** Where Predict gets an event's features; default: the feature service at RTML_FEATURE_ADDR, if set. */
+  featureLookup?: FeatureLookup;
+}
+
+export async function startInfer(deps: ServiceDeps, options: InferStartOptions = {}): Promise<RunningService & { infer: InferService }> {
   const infer = createInferService({ logger: deps.logger });
   // The latest snapshot first, so the first prediction already uses it; then every newer one.
   await deps.transport.ensureTopic(Topics.models, { compacted: true });
-  for await (const msg of deps.transport.read(Topics.models)) infer.load(codecs.modelSnapshot.decode(msg.payload));
+  for await (const msg of deps.transport.read(Topics.models)) {
+    try {
+      infer.load(codecs.modelSnapshot.decode(msg.payload));
+    } catch (err) {
+      deps.logger.error("stored model snapshot rejected; infer starts without it", { err, messageId: msg.messageId });
+    }
+  }
   const common = { transport: deps.transport, logger: deps.logger, metrics: deps.metrics };
   const models = createFunctionRunner({
     ...common,
@@ -32,5 +49,14 @@ export async function startInfer(deps: ServiceDeps): Promise<RunningService & { 
     subscriptionType: "shared",
     maxInFlight: deps.config.maxInFlight,
   });
-  return { ...(await startRunners("infer", [models, features])), infer };
+  const running = { ...(await startRunners("infer", [models, features])), infer };
+  const addr = deps.config.featureAddr;
+  const featureLookup = options.featureLookup ?? (addr ? createGrpcFeatureLookup(addr, { tls: clientTlsFromConfig(deps.config) }) : undefined);
+  const served = await attachGrpc(running, deps, {
+    service: "infer",
+    bindings: () => createInferGrpc({ infer, featureLookup, featureNames: featureNamesOf(deps.schema) }),
+    ready: () => inferReady(infer),
+  });
+  if (!featureLookup || options.featureLookup) return served;
+  return { ...served, stop: async () => (await served.stop(), featureLookup.close()) };
 }

@@ -1,8 +1,11 @@
 /**
  * Wiring of the ingest service: the only place that binds the replay and the gRPC-facing ingestor to a
- * concrete transport. The gRPC server (IngestService) is attached by the lead's service wiring.
+ * concrete transport, and `startIngest` serves it over gRPC (IngestService) when the deps ask for it.
  */
+import { attachGrpc } from "../shared/grpc/serve.ts";
+import type { RunningService, ServiceDeps } from "../shared/service.ts";
 import type { Transport } from "../shared/transport/transport.ts";
+import { createIngestGrpc } from "./grpc.ts";
 import { createIngestor, createReplay, type Ingestor, type ReplayOptions, type ReplaySummary } from "./ingest.ts";
 import { openSource, type OpenSourceOptions } from "./source.ts";
 
@@ -29,4 +32,11 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
       return createReplay({ ...request, publish, schema: source.schema, source: source.records }).run();
     },
   };
+}
+
+/** ingest as a running service: no functions (it only publishes), its gRPC API when `deps.grpc` is set. */
+export async function startIngest(deps: ServiceDeps): Promise<RunningService & { ingest: IngestService }> {
+  const ingest = createIngestService({ transport: deps.transport });
+  const running = { name: "ingest" as const, runners: [], ingest, stop: async () => undefined };
+  return attachGrpc(running, deps, { service: "ingest", bindings: () => [createIngestGrpc(ingest.ingestor)] });
 }

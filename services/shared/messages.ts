@@ -135,6 +135,82 @@ export interface RejectedEvent {
   sequence: number;
 }
 
+/** The wire shape of a FeatureVector: parallel name and value arrays (see messages.proto). */
+export interface FeatureVectorWire {
+  eventId: string;
+  entityId: string;
+  eventTimeMs: number;
+  ingestTimeMs: number;
+  names: string[];
+  values: number[];
+  sequence: number;
+  raw: number[];
+}
+
+/** The wire shape of an Event: numeric fields as parallel arrays, the rest in `fields`. */
+export interface EventWire extends Omit<Event, "fields"> {
+  fields: Record<string, FieldValue>;
+  numberNames: string[];
+  numbers: number[];
+}
+
+/** An Event in its wire shape (also what gRPC carries). */
+export function eventToWire(e: Partial<Event>): Partial<EventWire> {
+  const numberNames: string[] = [];
+  const numbers: number[] = [];
+  const fields: Record<string, FieldValue> = {};
+  const src = e.fields ?? {};
+  for (const name in src) {
+    const v = src[name];
+    if (v !== null && typeof v === "object" && typeof v.number === "number") {
+      numberNames.push(name);
+      numbers.push(v.number);
+    } else fields[name] = v;
+  }
+  return { ...e, fields, numberNames, numbers };
+}
+
+/** An Event from its wire shape; throws INVALID_ARGUMENT when names and numbers disagree. */
+export function eventFromWire(w: EventWire): Event {
+  const names = w.numberNames ?? [];
+  const nums = w.numbers ?? [];
+  if (names.length !== nums.length) throw new RtmlError("INVALID_ARGUMENT", `Event: ${names.length} number names but ${nums.length} numbers`);
+  const fields: Record<string, FieldValue> = { ...(w.fields ?? {}) };
+  for (let i = 0; i < names.length; i++) fields[names[i]] = { number: nums[i] };
+  return {
+    eventId: w.eventId, entityId: w.entityId, eventTimeMs: w.eventTimeMs, ingestTimeMs: w.ingestTimeMs, fields,
+    dataset: w.dataset, schemaVersion: w.schemaVersion, sequence: w.sequence,
+  };
+}
+
+/** A FeatureVector in its wire shape (also what gRPC returns). */
+export function featureVectorToWire(fv: Partial<FeatureVector>): Partial<FeatureVectorWire> {
+  const values = fv.values ?? {};
+  const names = Object.keys(values);
+  const raw = fv.raw;
+  return {
+    eventId: fv.eventId, entityId: fv.entityId, eventTimeMs: fv.eventTimeMs, ingestTimeMs: fv.ingestTimeMs, sequence: fv.sequence,
+    names,
+    values: names.map((n) => values[n]),
+    raw: raw && Object.keys(raw).length > 0 ? names.map((n) => raw[n] ?? Number.NaN) : [],
+  };
+}
+
+/** A FeatureVector from its wire shape; throws INVALID_ARGUMENT when names and values disagree. */
+export function featureVectorFromWire(w: FeatureVectorWire): FeatureVector {
+  const names = w.names ?? [];
+  const vals = w.values ?? [];
+  if (names.length !== vals.length) {
+    throw new RtmlError("INVALID_ARGUMENT", `FeatureVector: ${names.length} names but ${vals.length} values`);
+  }
+  const values: Record<string, number> = {};
+  for (let i = 0; i < names.length; i++) values[names[i]] = vals[i];
+  const raw: Record<string, number> = {};
+  const r = w.raw ?? [];
+  if (r.length === names.length) for (let i = 0; i < names.length; i++) raw[names[i]] = r[i];
+  return { eventId: w.eventId, entityId: w.entityId, eventTimeMs: w.eventTimeMs, ingestTimeMs: w.ingestTimeMs, values, sequence: w.sequence, raw };
+}
+
 /** Encodes and decodes one message type. `decode` throws RtmlError(INVALID_ARGUMENT) on bad bytes. */
 export interface Codec<T> {
   readonly typeName: string;
@@ -150,26 +226,44 @@ root.resolveAll();
 /** The loaded protobuf root (also used by the gRPC layer for service definitions). */
 export const protoRoot: protobuf.Root = root;
 
-function createCodec<T>(typeName: string): Codec<T> {
+function createCodec<T>(typeName: string, wire?: { to(m: Partial<T>): object; from(w: never): T }): Codec<T> {
   const type = root.lookupType(typeName);
+  const fail = (cause: unknown): never => {
+    throw new RtmlError("INVALID_ARGUMENT", `not a valid ${typeName}: ${(cause as Error).message}`, { cause });
+  };
+  if (!wire) {
+    return {
+      typeName,
+      encode: (message) => type.encode(message as Record<string, unknown>).finish(),
+      decode: (bytes) => {
+        try {
+          return type.decode(bytes) as unknown as T;
+        } catch (cause) {
+          return fail(cause);
+        }
+      },
+    };
+  }
   return {
     typeName,
-    encode: (message) => type.encode(message as Record<string, unknown>).finish(),
+    encode: (message) => type.encode(wire.to(message) as Record<string, unknown>).finish(),
     decode: (bytes) => {
+      let decoded;
       try {
-        return type.decode(bytes) as unknown as T;
+        decoded = type.decode(bytes);
       } catch (cause) {
-        throw new RtmlError("INVALID_ARGUMENT", `not a valid ${typeName}: ${(cause as Error).message}`, { cause });
+        return fail(cause);
       }
+      return wire.from(decoded as never);
     },
   };
 }
 
 /** One codec per topic payload. */
 export const codecs = {
-  event: createCodec<Event>("rtml.v1.Event"),
+  event: createCodec<Event>("rtml.v1.Event", { to: eventToWire, from: eventFromWire }),
   label: createCodec<Label>("rtml.v1.Label"),
-  featureVector: createCodec<FeatureVector>("rtml.v1.FeatureVector"),
+  featureVector: createCodec<FeatureVector>("rtml.v1.FeatureVector", { to: featureVectorToWire, from: featureVectorFromWire }),
   prediction: createCodec<Prediction>("rtml.v1.Prediction"),
   modelSnapshot: createCodec<ModelSnapshot>("rtml.v1.ModelSnapshot"),
   driftAlert: createCodec<DriftAlert>("rtml.v1.DriftAlert"),

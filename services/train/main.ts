@@ -3,6 +3,8 @@ import { createFunctionRunner } from "../shared/function/runner.ts";
 import { codecs } from "../shared/messages.ts";
 import { startRunners, type RunningService, type ServiceDeps } from "../shared/service.ts";
 import { Topics } from "../shared/topics.ts";
+import { attachGrpc } from "../shared/grpc/serve.ts";
+import { createTrainGrpc } from "./grpc.ts";
 import { createModel } from "./models.ts";
 import { createTrainService, type TrainService } from "./train.ts";
 
@@ -26,5 +28,6 @@ export async function startTrain(deps: ServiceDeps): Promise<RunningService & { 
     createFunctionRunner({ ...common, name: "train-labels", subscription: "train", inputs: [Topics.labels], codec: codecs.label, process: train.onLabel, subscriptionType: "failover" }),
     createFunctionRunner({ ...common, name: "train-alerts", subscription: "train", inputs: [Topics.alerts], codec: codecs.driftAlert, process: train.onAlert, subscriptionType: "failover" }),
   ];
-  return { ...(await startRunners("train", runners)), train };
+  const running = { ...(await startRunners("train", runners)), train };
+  return attachGrpc(running, deps, { service: "train", bindings: () => [createTrainGrpc(train)] });
 }

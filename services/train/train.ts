@@ -3,7 +3,9 @@
  * model snapshot every `snapshotEvery` updates. The join buffer is bounded: the oldest pending entries
  * are expired (and counted) when it is full. A concept-drift alert starts a fresh challenger, trained
  * beside the champion on the same examples; once it has seen `challengerMinSamples` examples and its
- * prequential accuracy since the alert beats the champion's, it is promoted and published.
+ * prequential accuracy since the alert beats the champion's, it is promoted and published. A challenger
+ * that has not won after `challengerMaxSamples` examples is dropped, so a later alert can start a new
+ * one (before, a losing challenger ran forever and every later alert was ignored).
  */
 import type { Classifier, ClassLabel } from "../shared/ml/base.ts";
 import type { Context, MeshFunction } from "../shared/function/types.ts";
@@ -22,7 +24,10 @@ export interface TrainOptions {
   maxPending?: number;
   /** Event ids remembered as learned, so a redelivered pair never trains twice. Default 200_000. */
   dedupWindow?: number;
+  /** Examples a challenger must have seen before it can be promoted. Default 500. */
   challengerMinSamples?: number;
+  /** Examples after which a challenger that has not won is dropped. Default 4 × challengerMinSamples. */
+  challengerMaxSamples?: number;
   /** Snapshots kept for GetModel / Rollback. Default 20. */
   history?: number;
   /** Publishes a snapshot outside message processing (Promote, Rollback, Snapshot calls). */
@@ -38,6 +43,8 @@ export interface TrainStats {
   duplicates: number;
   challengers: number;
   promotions: number;
+  /** Challengers dropped after challengerMaxSamples without beating the champion. */
+  discarded: number;
   version: number;
 }
 
@@ -49,7 +56,10 @@ export interface TrainService {
   getModel(version?: number): ModelSnapshot;
   /** Publishes the running challenger (version 0) or a stored version as the new current model. */
   promote(version?: number): Promise<ModelSnapshot>;
-  /** Republishes an earlier version (default: the one before the current) as the new current model. */
+  /**
+   * Republishes an earlier version as the new current model. Default: the version before the one the
+   * current model came from, so repeated rollbacks keep going back (v3 → v2 → v1) instead of bouncing.
+   */
   rollback(version?: number): Promise<ModelSnapshot>;
   snapshot(): Promise<ModelSnapshot>;
   /** Continues from a published snapshot (on restart: the latest one on `models`). */
@@ -68,14 +78,17 @@ export function createTrainService(options: TrainOptions): TrainService {
   const maxPending = options.maxPending ?? 200_000;
   const dedupWindow = options.dedupWindow ?? 200_000;
   const minSamples = options.challengerMinSamples ?? 500;
+  const maxSamples = Math.max(minSamples, options.challengerMaxSamples ?? 4 * minSamples);
   const historySize = options.history ?? 20;
   const pendingFeatures = new Map<string, FeatureVector>();
   const pendingLabels = new Map<string, Label>();
   const learned = new Set<string>();
   const history: ModelSnapshot[] = [];
+  /** Version → the version whose state it republished (promote of a stored version, rollback). */
+  const origin = new Map<number, number>();
   let model = options.createModel();
   let challenger: { model: Classifier; seen: number; championHits: number; hits: number } | undefined;
-  const stats: TrainStats = { updates: 0, pendingFeatures: 0, pendingLabels: 0, expired: 0, duplicates: 0, challengers: 0, promotions: 0, version: 0 };
+  const stats: TrainStats = { updates: 0, pendingFeatures: 0, pendingLabels: 0, expired: 0, duplicates: 0, challengers: 0, promotions: 0, discarded: 0, version: 0 };
   let lastEventId = "";
 
   function makeSnapshot(state: Uint8Array, reason: string, nUpdates: number): ModelSnapshot {
@@ -85,8 +98,26 @@ export function createTrainService(options: TrainOptions): TrainService {
       modelName, version: stats.version, parentVersion, createdMs: Date.now(), nUpdates, format: MODEL_FORMAT,
       state, metrics: {}, reason, lastEventId,
     };
+    keep(snap);
+    return snap;
+  }
+
+  function keep(snap: ModelSnapshot) {
     history.push(snap);
-    if (history.length > historySize) history.shift();
+    while (history.length > Math.max(1, historySize)) origin.delete(history.shift()!.version);
+  }
+
+  /** The version whose content `version` holds (following republished copies). */
+  function contentOf(version: number): number {
+    let v = version;
+    for (let seen = 0; origin.has(v) && seen <= history.length; seen++) v = origin.get(v)!;
+    return v;
+  }
+
+  function republish(target: ModelSnapshot, reason: string): ModelSnapshot {
+    model = decodeModel(target);
+    const snap = makeSnapshot(target.state, reason, target.nUpdates);
+    origin.set(snap.version, contentOf(target.version));
     return snap;
   }
 
@@ -122,6 +153,11 @@ export function createTrainService(options: TrainOptions): TrainService {
       stats.promotions++;
       publishIn(ctx, makeSnapshot(encodeModelState(model), "challenger-promoted", stats.updates));
       return;
+    }
+    if (challenger && challenger.seen >= maxSamples) {
+      options.logger?.info("challenger dropped: it did not beat the champion", { seen: challenger.seen, hits: challenger.hits, championHits: challenger.championHits });
+      challenger = undefined;
+      stats.discarded++;
     }
     if (stats.updates % snapshotEvery === 0) publishIn(ctx, makeSnapshot(encodeModelState(model), "periodic", stats.updates));
   }
@@ -180,21 +216,24 @@ export function createTrainService(options: TrainOptions): TrainService {
         stats.promotions++;
         return publishOut(makeSnapshot(encodeModelState(model), "promote", stats.updates));
       }
-      const snap = find(version);
-      model = decodeModel(snap);
-      return publishOut(makeSnapshot(snap.state, "promote", snap.nUpdates));
+      return publishOut(republish(find(version), "promote"));
     },
     async rollback(version = 0) {
-      const target = version === 0 ? history.at(-2) : find(version);
+      let target: ModelSnapshot | undefined;
+      if (version === 0) {
+        const current = history.at(-1);
+        const from = current ? contentOf(current.version) : 0;
+        target = history.findLast((s) => s.version < from);
+      } else target = find(version);
       if (!target) throw new RtmlError("FAILED_PRECONDITION", "no earlier version to roll back to");
-      model = decodeModel(target);
-      return publishOut(makeSnapshot(target.state, "rollback", target.nUpdates));
+      return publishOut(republish(target, "rollback"));
     },
     restore(snap) {
       model = decodeModel(snap);
       stats.version = Math.max(stats.version, snap.version);
       stats.updates = snap.nUpdates;
-      history.push(snap);
+      lastEventId = snap.lastEventId;
+      keep(snap);
     },
     snapshot: () => publishOut(makeSnapshot(encodeModelState(model), "manual", stats.updates)),
     stats: () => ({ ...stats, pendingFeatures: pendingFeatures.size, pendingLabels: pendingLabels.size }),

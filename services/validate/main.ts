@@ -2,6 +2,8 @@
 import { createFunctionRunner } from "../shared/function/runner.ts";
 import { startRunners, type RunningService, type ServiceDeps } from "../shared/service.ts";
 import { Topics } from "../shared/topics.ts";
+import { attachGrpc } from "../shared/grpc/serve.ts";
+import { createValidateGrpc } from "./grpc.ts";
 import { createValidateFunction, type ValidateFunction } from "./validate.ts";
 
 export async function startValidate(deps: ServiceDeps): Promise<RunningService & { validate: ValidateFunction }> {
@@ -19,5 +21,6 @@ export async function startValidate(deps: ServiceDeps): Promise<RunningService &
     logger: deps.logger,
     metrics: deps.metrics,
   });
-  return { ...(await startRunners("validate", [runner])), validate };
+  const running = { ...(await startRunners("validate", [runner])), validate };
+  return attachGrpc(running, deps, { service: "validate", bindings: () => [createValidateGrpc(validate)] });
 }

@@ -437,8 +437,9 @@ describe("k8s/ and the image", { skip }, () => {
 
   it("renders the walkthrough's rtml values and every `--set` the walkthrough uses", () => {
     const docs = ["k8s/README.md", "docs/deployment.md"].map((f) => join(ROOT, f)).filter(existsSync).map((f) => readFileSync(f, "utf8")).join("\n");
-    const sets = [...docs.matchAll(/--set\s+(services\.[^\s\\]+|serviceDefaults\.[^\s\\]+|pulsar\.[^\s\\]+|otel\.[^\s\\]+|image\.[^\s\\]+)/g)].map((m) => m[1]!);
-    assert.ok(sets.length > 0, "the walkthrough shows at least one --set");
+    const code = [...docs.matchAll(/```(?:bash|sh)?\n([\s\S]*?)```/g)].map((m) => m[1]!).join("\n");
+    const sets = [...code.matchAll(/--set\s+(services\.[^\s\\]+|serviceDefaults\.[^\s\\]+|pulsar\.[^\s\\]+|otel\.[^\s\\]+|image\.[^\s\\]+)/g)].map((m) => m[1]!);
+    assert.ok(sets.includes("services.infer.autoscaling.mode=keda"), `the walkthrough's --set flags: ${sets.join(" ")}`);
     for (const s of sets) {
       const r = template("-f", join(ROOT, "k8s", "rtml-values.yaml"), "--set", s);
       assert.equal(r.status, 0, `--set ${s}: ${r.stderr}`);

@@ -3,6 +3,7 @@
  * message's own writes; `commit()` makes a message's writes durable (one changelog record per key, an
  * empty payload deleting the key, as Pulsar compaction does) and visible together.
  */
+import { RtmlError } from "../errors.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { KeyedState } from "./types.ts";
 
@@ -10,6 +11,8 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const TOMBSTONE = new Uint8Array(0);
 const DELETED = Symbol("deleted");
+const RESOLVED: Promise<void> = Promise.resolve();
+const NO_CHANGES: ReadonlyMap<string, unknown> = new Map();
 
 export interface StateStore {
   readonly changelogTopic: string;
@@ -19,19 +22,100 @@ export interface StateStore {
   has(key: string): boolean;
   /** A write set for one message, reading through to the store. */
   begin(): StateTransaction;
-  /** Writes changes to the changelog, then applies them. Resolves when the broker acked every record. */
+  /**
+   * Writes changes (values, or DELETE) to the changelog, then applies them. Resolves when the broker
+   * acked every record; on rejection nothing is applied.
+   */
   commit(changes: ReadonlyMap<string, unknown>): Promise<void>;
   readonly size: number;
+  /** Keys in the order of their first write (after restore: the changelog's order of latest writes). */
   keys(): IterableIterator<string>;
 }
 
 export interface StateTransaction extends KeyedState {
-  /** Pending writes: value or DELETED. */
+  /** Pending writes: value or DELETE, in the order first written. */
   readonly changes: ReadonlyMap<string, unknown>;
+  /** Ends the transaction: later writes throw (a late write from a timed-out attempt is not kept). */
+  close(): void;
+}
+
+/** One message's write set; reads fall through to the committed data. */
+class Transaction implements StateTransaction {
+  readonly #data: Map<string, unknown>;
+  #changes: Map<string, unknown> | undefined;
+  #closed = false;
+
+  constructor(data: Map<string, unknown>) {
+    this.#data = data;
+  }
+
+  get changes(): ReadonlyMap<string, unknown> {
+    return this.#changes ?? NO_CHANGES;
+  }
+
+  get<T>(key: string): T | undefined {
+    const changes = this.#changes;
+    if (changes !== undefined && changes.has(key)) {
+      const v = changes.get(key);
+      return v === DELETED ? undefined : (v as T);
+    }
+    return this.#data.get(key) as T | undefined;
+  }
+
+  /** put(key, undefined) deletes the key (JSON has no undefined). */
+  put(key: string, value: unknown): void {
+    this.#write(key, value === undefined ? DELETED : value);
+  }
+
+  incr(key: string, by = 1): number {
+    const next = (Number(this.get<number>(key)) || 0) + by;
+    this.#write(key, next);
+    return next;
+  }
+
+  delete(key: string): void {
+    this.#write(key, DELETED);
+  }
+
+  close(): void {
+    this.#closed = true;
+  }
+
+  #write(key: string, value: unknown): void {
+    if (this.#closed) throw new RtmlError("FAILED_PRECONDITION", `state write to ${key} after process() finished`);
+    (this.#changes ??= new Map()).set(key, value);
+  }
+}
+
+function encode(value: unknown): Uint8Array {
+  return value === DELETED ? TOMBSTONE : encoder.encode(JSON.stringify(value));
 }
 
 export function createStateStore(transport: Transport, changelogTopic: string): StateStore {
   const data = new Map<string, unknown>();
+  const apply = (changes: ReadonlyMap<string, unknown>) => {
+    for (const [key, value] of changes) {
+      if (value === DELETED) data.delete(key);
+      else data.set(key, value);
+    }
+  };
+  /**
+   * A commit failed after some records may have reached the changelog: best effort, write the
+   * committed values back so that a restore does not resurrect a failed attempt's writes. Rejects
+   * with the original error.
+   */
+  const compensate = async (changes: ReadonlyMap<string, unknown>, err: unknown): Promise<never> => {
+    const undo: Promise<unknown>[] = [];
+    for (const key of changes.keys()) {
+      try {
+        undo.push(transport.publish(changelogTopic, encode(data.has(key) ? data.get(key) : DELETED), { key }));
+      } catch {
+        // the committed value was serialisable when it was written; ignore
+      }
+    }
+    await Promise.allSettled(undo);
+    throw err;
+  };
   return {
     changelogTopic,
     get size() {
@@ -49,42 +133,36 @@ export function createStateStore(transport: Transport, changelogTopic: string): 
     },
     get: <T>(key: string) => data.get(key) as T | undefined,
     has: (key) => data.has(key),
-    begin() {
-      const changes = new Map<string, unknown>();
-      const read = <T>(key: string): T | undefined => {
-        if (changes.has(key)) {
-          const v = changes.get(key);
-          return v === DELETED ? undefined : (v as T);
+    begin: () => new Transaction(data),
+    commit(changes) {
+      if (changes.size === 0) return RESOLVED;
+      if (changes.size === 1) {
+        const [key, value] = changes.entries().next().value as [string, unknown];
+        let payload: Uint8Array;
+        try {
+          payload = encode(value);
+        } catch (err) {
+          return Promise.reject(err);
         }
-        return data.get(key) as T | undefined;
-      };
-      return {
-        changes,
-        get: read,
-        put: (key, value) => void changes.set(key, value),
-        incr(key, by = 1) {
-          const next = (Number(read<number>(key)) || 0) + by;
-          changes.set(key, next);
-          return next;
-        },
-        delete: (key) => void changes.set(key, DELETED),
-      };
-    },
-    async commit(changes) {
-      if (changes.size === 0) return;
+        return transport.publish(changelogTopic, payload, { key }).then(
+          () => apply(changes),
+          (err: unknown) => compensate(changes, err),
+        );
+      }
       const sends: Promise<unknown>[] = [];
-      for (const [key, value] of changes) {
-        const payload = value === DELETED ? TOMBSTONE : encoder.encode(JSON.stringify(value));
-        sends.push(transport.publish(changelogTopic, payload, { key }));
+      try {
+        for (const [key, value] of changes) sends.push(transport.publish(changelogTopic, encode(value), { key }));
+      } catch (err) {
+        // A value that cannot be serialised: what was sent is harmless (a retry rewrites it); nothing is applied.
+        return Promise.allSettled(sends).then(() => compensate(changes, err));
       }
-      await Promise.all(sends);
-      for (const [key, value] of changes) {
-        if (value === DELETED) data.delete(key);
-        else data.set(key, value);
-      }
+      return Promise.all(sends).then(
+        () => apply(changes),
+        (err: unknown) => Promise.allSettled(sends).then(() => compensate(changes, err)),
+      );
     },
   };
 }
 
 /** Marks a key for deletion in a change set handed to `commit`. */
-export const DELETE = DELETED;
+export const DELETE: unknown = DELETED;

@@ -2,38 +2,31 @@
  * The function runner: what Pulsar's function instance does for a `process(input, context)` function.
  * It owns decode → process → publish outputs → commit state → ack (at-least-once), or ack first
  * (at-most-once); retries with exponential backoff; nack → broker redelivery → dead-letter topic after
- * `maxRedeliveries`; a per-message timeout; bounded in-flight work (the subscription's receiver queue is
- * the bound, so an overloaded function leaves messages in the broker); per-key ordering; keyed state
- * through a changelog; and effectively-once processing by event id.
+ * `maxRedeliveries`; a per-message timeout; bounded in-flight work (at most `maxInFlight` messages
+ * taken from the broker and not settled, across all inputs; the rest wait in the broker); per-key
+ * ordering; keyed state through a changelog; and effectively-once processing by event id.
+ *
+ * Per message the hot path is one async function (no promise chains or closures per message).
  */
 import { RtmlError } from "../errors.ts";
 import { createLogger } from "../logger.ts";
 import { noopMetrics } from "../metrics.ts";
 import { Props } from "../topics.ts";
 import type { InboundMessage, Subscription } from "../transport/transport.ts";
-import { createStateStore, DELETE, type StateStore } from "./keyed-state.ts";
-import type { Context, FunctionConfig, FunctionRunner, KeyedState, RunnerStats } from "./types.ts";
+import { MessageContext, noState, publishAll, type ContextShared } from "./context.ts";
+import { createDedupWindow } from "./dedup.ts";
+import { createStateStore, type StateStore, type StateTransaction } from "./keyed-state.ts";
+import type { FunctionConfig, FunctionRunner, RunnerStats } from "./types.ts";
 
-interface Output {
-  topic: string;
-  payload: Uint8Array;
-  options: Parameters<Context["publish"]>[3];
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Marks a key as busy with nothing queued behind it (shared, never pushed to). */
+const IDLE_QUEUE: InboundMessage[] = [];
+/** Orders keyless messages by event id when deduplicating, so two copies never run concurrently. */
+const EVENT_ID_ORDER = "\u0001event-id\u0000";
+
+function isThenable(value: unknown): value is PromiseLike<void> {
+  return value !== undefined && value !== null && typeof (value as PromiseLike<void>).then === "function";
 }
-
-const SEEN_PREFIX = "__seen\u0000";
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const readOnlyState: KeyedState = {
-  get: () => undefined,
-  put: () => {
-    throw new RtmlError("FAILED_PRECONDITION", "this function is not stateful: set `stateful: true` to use keyed state");
-  },
-  incr: () => {
-    throw new RtmlError("FAILED_PRECONDITION", "this function is not stateful: set `stateful: true` to use keyed state");
-  },
-  delete: () => {
-    throw new RtmlError("FAILED_PRECONDITION", "this function is not stateful: set `stateful: true` to use keyed state");
-  },
-};
 
 export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner {
   if (cfg.inputs.length === 0) throw new RtmlError("INVALID_ARGUMENT", `function ${cfg.name}: no input topics`);
@@ -41,229 +34,281 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
     throw new RtmlError("INVALID_ARGUMENT", `function ${cfg.name}: dedupByEventId needs stateful: true`);
   }
   const transport = cfg.transport;
+  const codec = cfg.codec;
+  const fn = cfg.process;
   const subscriptionName = cfg.subscription ?? cfg.name;
-  const guarantee = cfg.guarantee ?? "at-least-once";
+  const atMostOnce = (cfg.guarantee ?? "at-least-once") === "at-most-once";
   const maxRetries = cfg.maxRetries ?? 3;
   const backoff = cfg.retryBackoffMs ?? 10;
   const timeoutMs = cfg.timeoutMs ?? 30_000;
   const maxInFlight = cfg.maxInFlight ?? 64;
-  const dedupWindow = cfg.dedupWindow ?? 100_000;
-  const deadLetterTopic = cfg.deadLetterTopic ?? `${cfg.inputs[0]}-${subscriptionName}-DLQ`;
+  const maxRedeliveries = cfg.maxRedeliveries ?? 5;
+  if (!(Number.isInteger(maxInFlight) && maxInFlight >= 1)) {
+    throw new RtmlError("INVALID_ARGUMENT", `function ${cfg.name}: maxInFlight must be an integer >= 1`);
+  }
+  const dlqOf = (topic: string) => cfg.deadLetterTopic ?? `${topic}-${subscriptionName}-DLQ`;
   const logger = (cfg.logger ?? createLogger()).child({ function: cfg.name });
   const metrics = cfg.metrics ?? noopMetrics;
-  const config = Object.freeze({ ...(cfg.config ?? {}) });
-  const secrets = cfg.secrets ?? {};
+  const shared: ContextShared = {
+    functionName: cfg.name,
+    logger,
+    metrics,
+    config: Object.freeze({ ...(cfg.config ?? {}) }),
+    secrets: Object.freeze({ ...(cfg.secrets ?? {}) }),
+  };
   const store: StateStore | undefined = cfg.stateful
     ? createStateStore(transport, cfg.changelogTopic ?? `${cfg.name}-state-changelog`)
     : undefined;
-  /** Event ids processed, oldest first (insertion order), mirrored in the changelog. */
-  const seen = new Set<string>();
+  const dedup = store && cfg.dedupByEventId ? createDedupWindow(cfg.dedupWindow ?? 100_000) : undefined;
 
   const stats: RunnerStats = { received: 0, processed: 0, failed: 0, retried: 0, duplicates: 0, deadLettered: 0, inFlight: 0 };
   const subscriptions: Subscription[] = [];
   const loops: Promise<void>[] = [];
-  /** Tail of the processing chain per message key: one key's messages run one at a time, in order. */
-  const keyTails = new Map<string, Promise<void>>();
+  /** Keys with a message being processed, and the messages waiting behind it (per-key order). */
+  const busyKeys = new Map<string, InboundMessage[]>();
+  /** Consume loops waiting for an in-flight slot. */
+  const slotWaiters: (() => void)[] = [];
   let running = false;
+  let starting: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
   let idle: (() => void) | undefined;
 
-  function makeContext(msg: InboundMessage, outputs: Output[], state: KeyedState): Context {
-    return {
-      functionName: cfg.name,
-      record: msg,
-      state,
-      logger,
-      metrics,
-      config,
-      secret: (name) => secrets[name],
-      publish(topic, codec, message, options) {
-        outputs.push({ topic, payload: codec.encode(message), options });
-      },
-    };
+  function timeoutError(): RtmlError {
+    return new RtmlError("DEADLINE_EXCEEDED", `${cfg.name}: process() took longer than ${timeoutMs} ms`);
   }
 
-  async function publishAll(outputs: Output[]): Promise<void> {
-    if (outputs.length === 1) {
-      const o = outputs[0];
-      await transport.publish(o.topic, o.payload, o.options);
-    } else if (outputs.length > 1) {
-      await Promise.all(outputs.map((o) => transport.publish(o.topic, o.payload, o.options)));
-    }
-  }
-
-  /** Runs process() once; resolves with the outputs and the state changes it made. */
-  async function attempt(msg: InboundMessage, input: I) {
-    const outputs: Output[] = [];
-    const txn = store?.begin();
-    const ctx = makeContext(msg, outputs, txn ?? readOnlyState);
-    const result = cfg.process(input, ctx);
-    if (result !== undefined && typeof (result as Promise<void>).then === "function") {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new RtmlError("DEADLINE_EXCEEDED", `${cfg.name}: process() took longer than ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-      });
-      try {
-        await Promise.race([result, timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
-    }
-    return { outputs, changes: txn?.changes };
-  }
-
-  async function commitState(changes: ReadonlyMap<string, unknown> | undefined, eventId: string | undefined) {
-    if (!store) return;
-    let all = changes;
-    if (cfg.dedupByEventId && eventId) {
-      const withSeen = new Map(changes ?? []);
-      withSeen.set(SEEN_PREFIX + eventId, 1);
-      seen.add(eventId);
-      while (seen.size > dedupWindow) {
-        const oldest = seen.values().next().value as string;
-        seen.delete(oldest);
-        withSeen.set(SEEN_PREFIX + oldest, DELETE);
-      }
-      all = withSeen;
-    }
-    if (all && all.size > 0) await store.commit(all);
-  }
-
-  async function deadLetter(msg: InboundMessage, reason: string) {
-    await transport.publish(deadLetterTopic, msg.payload, {
-      key: msg.key,
-      properties: { ...msg.properties, "rtml-error": reason, REAL_TOPIC: msg.topic, ORIGIN_MESSAGE_ID: msg.messageId },
+  /** Waits for an async process() result, rejecting DEADLINE_EXCEEDED after timeoutMs. */
+  function withTimeout(result: PromiseLike<void>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(timeoutError()), timeoutMs);
+      result.then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
     });
+  }
+
+  async function deadLetter(msg: InboundMessage, err: unknown): Promise<void> {
+    const properties: Record<string, string> = { ...msg.properties, "rtml-error": (err as Error)?.message ?? String(err) };
+    if (err instanceof RtmlError) properties["rtml-error-code"] = err.code;
+    properties.REAL_TOPIC = msg.topic;
+    properties.ORIGIN_MESSAGE_ID = msg.messageId;
+    await transport.publish(dlqOf(msg.topic), msg.payload, { key: msg.key, properties, eventTime: msg.eventTime });
     stats.deadLettered++;
   }
 
-  async function handle(msg: InboundMessage): Promise<void> {
-    stats.received++;
-    const started = performance.now();
-    const atMostOnce = guarantee === "at-most-once";
-    if (atMostOnce) await msg.ack();
-    let input: I;
+  /** A payload that cannot be decoded never becomes valid: hand it over once instead of retrying. */
+  async function undecodable(msg: InboundMessage, err: unknown): Promise<void> {
+    stats.failed++;
     try {
-      input = cfg.codec.decode(msg.payload);
-    } catch (err) {
-      // A payload that cannot be decoded never becomes valid: hand it over instead of retrying.
+      if (cfg.onDecodeError) {
+        const ctx = new MessageContext(shared, msg, noState);
+        await cfg.onDecodeError(msg.payload, err as Error, ctx);
+        ctx.close();
+        if (ctx.outputs !== undefined) await publishAll(transport, ctx.outputs);
+      } else await deadLetter(msg, err);
+    } catch (inner) {
+      logger.error("decode-error handling failed", { err: inner, messageId: msg.messageId, topic: msg.topic });
+      if (!atMostOnce) await nack(msg);
+      return;
+    }
+    if (!atMostOnce) await msg.ack();
+  }
+
+  function nack(msg: InboundMessage): Promise<void> {
+    // The broker dead-letters a message nacked after maxRedeliveries redeliveries.
+    if (msg.redeliveryCount >= maxRedeliveries) stats.deadLettered++;
+    return msg.nack(cfg.nackDelayMs);
+  }
+
+  /** Processes one delivery to its end (ack or nack); never rejects. */
+  async function run(msg: InboundMessage, orderKey: string | undefined): Promise<void> {
+    try {
+      stats.received++;
+      if (atMostOnce) await msg.ack();
+      let input: I;
       try {
-        if (cfg.onDecodeError) {
-          const outputs: Output[] = [];
-          await cfg.onDecodeError(msg.payload, err as Error, makeContext(msg, outputs, readOnlyState));
-          await publishAll(outputs);
-        } else await deadLetter(msg, (err as Error).message);
-        if (!atMostOnce) await msg.ack();
-        stats.processed++;
-      } catch (inner) {
-        stats.failed++;
-        logger.error("decode-error handling failed", { err: inner, messageId: msg.messageId });
-        if (!atMostOnce) await msg.nack();
+        input = codec.decode(msg.payload);
+      } catch (err) {
+        await undecodable(msg, err);
+        return;
       }
-      return;
-    }
-    const eventId = msg.properties[Props.eventId];
-    if (cfg.dedupByEventId && eventId && seen.has(eventId)) {
-      stats.duplicates++;
-      if (!atMostOnce) await msg.ack();
-      return;
-    }
-    for (let n = 0; ; n++) {
-      try {
-        const { outputs, changes } = await attempt(msg, input);
-        await publishAll(outputs);
-        await commitState(changes, eventId);
+      const eventId = dedup === undefined ? undefined : msg.properties[Props.eventId];
+      if (eventId !== undefined && dedup?.has(eventId)) {
+        stats.duplicates++;
         if (!atMostOnce) await msg.ack();
+        return;
+      }
+      const started = performance.now();
+      for (let attempt = 0; ; attempt++) {
+        let published = false;
+        let txn: StateTransaction | undefined;
+        try {
+          txn = store?.begin();
+          const ctx = new MessageContext(shared, msg, txn ?? noState);
+          const result = fn(input, ctx);
+          try {
+            if (isThenable(result)) await withTimeout(result);
+          } finally {
+            ctx.close();
+            txn?.close();
+          }
+          if (ctx.outputs !== undefined) {
+            published = true;
+            await publishAll(transport, ctx.outputs);
+          }
+          if (store !== undefined && txn !== undefined) {
+            if (eventId !== undefined && dedup !== undefined) {
+              const changes = new Map(txn.changes);
+              const evicted = dedup.stage(eventId, changes);
+              await store.commit(changes);
+              dedup.confirm(eventId, evicted);
+            } else if (txn.changes.size > 0) await store.commit(txn.changes);
+          }
+        } catch (err) {
+          if (running && attempt < maxRetries && !(atMostOnce && published)) {
+            stats.retried++;
+            await sleep(backoff * 2 ** attempt);
+            continue;
+          }
+          stats.failed++;
+          logger.warn("processing failed; message handed back to the broker", {
+            err,
+            messageId: msg.messageId,
+            topic: msg.topic,
+            redeliveryCount: msg.redeliveryCount,
+          });
+          if (!atMostOnce) await nack(msg);
+          return;
+        }
         stats.processed++;
         metrics.record("process_duration_ms", performance.now() - started);
-        return;
-      } catch (err) {
-        if (n < maxRetries && running) {
-          stats.retried++;
-          await sleep(backoff * 2 ** n);
-          continue;
-        }
-        stats.failed++;
-        logger.warn("processing failed; message handed back to the broker", {
-          err,
-          messageId: msg.messageId,
-          topic: msg.topic,
-          redeliveryCount: msg.redeliveryCount,
-        });
-        if (!atMostOnce) await msg.nack();
-        return;
+        break;
       }
+      if (!atMostOnce) await msg.ack();
+    } catch (err) {
+      // ack or nack failed (e.g. the transport closed): the broker redelivers the message.
+      logger.warn("could not settle message; the broker will redeliver it", { err, messageId: msg.messageId, topic: msg.topic });
+    } finally {
+      settle(orderKey);
     }
+  }
+
+  /** A delivery is over: start the next message of its key, free its slot. */
+  function settle(orderKey: string | undefined): void {
+    if (orderKey !== undefined) {
+      const queue = busyKeys.get(orderKey) as InboundMessage[];
+      if (queue.length === 0) busyKeys.delete(orderKey);
+      else void run(queue.shift() as InboundMessage, orderKey);
+    }
+    stats.inFlight--;
+    if (slotWaiters.length > 0) (slotWaiters.shift() as () => void)();
+    if (stats.inFlight === 0 && idle !== undefined) idle();
   }
 
   function dispatch(msg: InboundMessage): void {
     stats.inFlight++;
-    const done = () => {
-      stats.inFlight--;
-      if (stats.inFlight === 0 && idle) idle();
-    };
-    const key = msg.key;
-    if (key === undefined) {
-      handle(msg).catch(onFatal).finally(done);
+    let orderKey = msg.key;
+    if (orderKey === undefined && dedup !== undefined) {
+      const eventId = msg.properties[Props.eventId];
+      if (eventId !== undefined) orderKey = EVENT_ID_ORDER + eventId;
+    }
+    if (orderKey === undefined) {
+      void run(msg, undefined);
       return;
     }
-    const prev = keyTails.get(key);
-    const run: Promise<void> = (prev ? prev.then(() => handle(msg)) : handle(msg)).catch(onFatal).finally(() => {
-      done();
-      if (keyTails.get(key) === run) keyTails.delete(key);
-    });
-    keyTails.set(key, run);
+    const queue = busyKeys.get(orderKey);
+    if (queue === undefined) {
+      busyKeys.set(orderKey, IDLE_QUEUE);
+      void run(msg, orderKey);
+    } else if (queue === IDLE_QUEUE) busyKeys.set(orderKey, [msg]);
+    else queue.push(msg);
   }
 
-  function onFatal(err: unknown) {
-    stats.failed++;
-    logger.error("unexpected runner error", { err });
-  }
-
-  async function consume(sub: Subscription) {
-    for await (const msg of sub) {
-      if (!running) break; // left unacked: the broker redelivers it when the consumer closes
-      dispatch(msg);
+  async function consume(sub: Subscription): Promise<void> {
+    // Iterated by hand: leaving a `for await` loop would close the consumer and hand the messages still
+    // in flight to other consumers while they are being processed.
+    const iterator = sub[Symbol.asyncIterator]();
+    for (;;) {
+      while (stats.inFlight >= maxInFlight) await new Promise<void>((resolve) => slotWaiters.push(resolve));
+      if (!running) return;
+      const next = await iterator.next();
+      if (next.done) return;
+      if (!running) return; // left unacked: redelivered when stop() closes the consumer
+      dispatch(next.value);
     }
+  }
+
+  async function doStart(): Promise<void> {
+    if (store) {
+      await store.restore();
+      dedup?.restore(store.keys());
+    }
+    running = true;
+    try {
+      for (const topic of cfg.inputs) {
+        const sub = await transport.subscribe(topic, {
+          subscription: subscriptionName,
+          type: cfg.subscriptionType ?? "shared",
+          receiverQueueSize: maxInFlight,
+          maxRedeliveries,
+          deadLetterTopic: dlqOf(topic),
+          nackDelayMs: cfg.nackDelayMs,
+          initialPosition: cfg.initialPosition ?? "earliest",
+        });
+        subscriptions.push(sub);
+        loops.push(consume(sub).catch(onFatal));
+      }
+    } catch (err) {
+      await doStop();
+      throw err;
+    }
+    logger.debug("started", { inputs: cfg.inputs, subscription: subscriptionName });
+  }
+
+  async function doStop(): Promise<void> {
+    running = false;
+    for (const wake of slotWaiters.splice(0)) wake();
+    if (stats.inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
+    idle = undefined;
+    await Promise.all(subscriptions.map((s) => s.close()));
+    await Promise.all(loops);
+    subscriptions.length = 0;
+    loops.length = 0;
+  }
+
+  function onFatal(err: unknown): void {
+    logger.error("unexpected runner error", { err });
   }
 
   return {
     name: cfg.name,
     state: { get: <T>(key: string) => store?.get<T>(key) },
     stats: () => ({ ...stats }),
-    async start() {
-      if (running) return;
-      if (store) {
-        await store.restore();
-        seen.clear();
-        for (const key of store.keys()) if (key.startsWith(SEEN_PREFIX)) seen.add(key.slice(SEEN_PREFIX.length));
-      }
-      running = true;
-      for (const topic of cfg.inputs) {
-        const sub = await transport.subscribe(topic, {
-          subscription: subscriptionName,
-          type: cfg.subscriptionType ?? "shared",
-          receiverQueueSize: maxInFlight,
-          maxRedeliveries: cfg.maxRedeliveries ?? 5,
-          deadLetterTopic: cfg.inputs.length === 1 ? deadLetterTopic : `${topic}-${subscriptionName}-DLQ`,
-          initialPosition: cfg.initialPosition ?? "earliest",
-        });
-        subscriptions.push(sub);
-        loops.push(consume(sub).catch(onFatal));
-      }
-      logger.debug("started", { inputs: cfg.inputs, subscription: subscriptionName });
+    start() {
+      if (stopping !== undefined) return stopping.then(() => this.start());
+      starting ??= doStart().catch((err: unknown) => {
+        starting = undefined;
+        throw err;
+      });
+      return starting;
     },
-    async stop() {
-      if (!running) return;
-      running = false;
-      if (stats.inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
-      idle = undefined;
-      await Promise.all(subscriptions.map((s) => s.close()));
-      await Promise.all(loops);
-      subscriptions.length = 0;
-      loops.length = 0;
+    stop() {
+      if (starting === undefined) return stopping ?? Promise.resolve();
+      const started = starting;
+      stopping ??= started
+        .then(doStop, () => undefined)
+        .finally(() => {
+          starting = undefined;
+          stopping = undefined;
+        });
+      return stopping;
     },
   };
 }

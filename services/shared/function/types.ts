@@ -21,7 +21,10 @@ export interface RecordInfo {
 /**
  * Keyed state, durable through a compacted changelog topic: writes made while processing one message
  * become visible and durable together, after that message's outputs are published and before it is
- * acked. Values must be JSON-serialisable.
+ * acked; a failed attempt's writes are discarded. Values must be JSON-serialisable and are restored
+ * after a restart as JSON gives them back (NaN and Infinity become null, undefined fields vanish).
+ * Treat a value returned by get() as immutable: a change made in place is neither durable nor
+ * discarded on failure; put() a new value instead.
  */
 export interface KeyedState {
   get<T>(key: string): T | undefined;
@@ -66,17 +69,25 @@ export interface FunctionConfig<I> {
   initialPosition?: "earliest" | "latest";
   /** Default "at-least-once". */
   guarantee?: ProcessingGuarantee;
-  /** Attempts of process() for one delivery before the message is nacked. Default 3. */
+  /**
+   * Retries of process() within one delivery (so up to maxRetries + 1 attempts) before the message is
+   * nacked. Default 3. at-most-once never retries once an output may have been published.
+   */
   maxRetries?: number;
   /** First retry backoff in ms, doubling each attempt. Default 10. */
   retryBackoffMs?: number;
   /** Redeliveries before a message goes to the dead-letter topic. Default 5. */
   maxRedeliveries?: number;
-  /** Default `<first input>-<subscription>-DLQ`. */
+  /** Delay before the broker redelivers a nacked message. Default: the transport's (1 s in memory). */
+  nackDelayMs?: number;
+  /** Dead-letter topic of every input. Default `<input>-<subscription>-DLQ` per input, as in Pulsar. */
   deadLetterTopic?: string;
   /** Per-message processing timeout in ms. Default 30_000. */
   timeoutMs?: number;
-  /** Messages being processed at once (others wait in the broker: backpressure). Default 64. */
+  /**
+   * Messages being processed at once across all inputs, counting those waiting behind an earlier
+   * message with the same key (others wait in the broker: backpressure). Default 64.
+   */
   maxInFlight?: number;
   /** Changelog topic for keyed state. Default `<name>-state-changelog` when `stateful` is true. */
   stateful?: boolean;
@@ -100,7 +111,10 @@ export interface FunctionRunner {
   readonly name: string;
   /** Subscribes (after restoring keyed state from the changelog) and starts processing. */
   start(): Promise<void>;
-  /** Stops taking messages, waits for in-flight ones, closes the subscriptions. */
+  /**
+   * Stops taking messages, waits for in-flight ones to finish and be acked (or nacked), then closes the
+   * subscriptions: messages not yet taken are redelivered to other consumers. Idempotent.
+   */
   stop(): Promise<void>;
   /** Read-only view of the keyed state (for gRPC lookups). */
   readonly state: Pick<KeyedState, "get">;
@@ -108,11 +122,18 @@ export interface FunctionRunner {
 }
 
 export interface RunnerStats {
+  /** Deliveries taken from the broker (redeliveries count again). */
   received: number;
+  /** Deliveries whose process() succeeded and whose outputs and state were committed. */
   processed: number;
+  /** Deliveries that failed (nacked, or lost under at-most-once), including undecodable payloads. */
   failed: number;
+  /** Retries of process() within a delivery. */
   retried: number;
+  /** Deliveries acked without processing because their event id was already processed. */
   duplicates: number;
+  /** Messages sent to the dead-letter topic: undecodable, or nacked after maxRedeliveries. */
   deadLettered: number;
+  /** Deliveries taken and not yet settled. */
   inFlight: number;
 }

@@ -80,3 +80,22 @@ export function withGrpc<T extends RunningService>(service: T, server: GrpcServe
     },
   };
 }
+
+/**
+ * For main.ts: serves the bindings when `deps.grpc` is set and folds the server into `running`; if the
+ * server cannot start (port taken), the service's functions are stopped before the error is rethrown.
+ */
+export async function attachGrpc<T extends RunningService>(
+  running: T,
+  deps: { grpc?: GrpcServeOptions; logger: Logger; transport: Transport },
+  params: { service: ServiceName; bindings: () => GrpcServiceBinding[]; ready?: () => boolean },
+): Promise<T> {
+  if (!deps.grpc) return running;
+  try {
+    const server = await serveGrpc({ ...params, bindings: params.bindings(), options: deps.grpc, logger: deps.logger, transport: deps.transport });
+    return withGrpc(running, server);
+  } catch (err) {
+    await running.stop();
+    throw err;
+  }
+}

@@ -165,16 +165,23 @@ export function touchHeld(consumer: LocalConsumer, now: number): void {
   consumer.parked.forEach(touch);
 }
 
-/**
- * Ends the consumer's iteration and naks (in stream order) everything it holds, so the server
- * redelivers it to other consumers at once. Returns the naked deliveries.
- */
-export function detachConsumer(consumer: LocalConsumer): Held[] {
-  if (consumer.closed) return [];
+/** Ends the consumer's iteration and wakes its puller; what it holds stays held (see nakHeld). */
+export function endConsumer(consumer: LocalConsumer): void {
+  if (consumer.closed) return;
   consumer.closed = true;
   for (const waiter of consumer.waiters.splice(0)) waiter(END);
-  consumer.stopFetch?.();
   consumer.kick?.();
+  const group = consumer.group;
+  const index = group.consumers.indexOf(consumer);
+  if (index >= 0) group.consumers.splice(index, 1);
+}
+
+/**
+ * Naks, in stream order, everything the consumer holds (queued, handed out, parked), so the server
+ * redelivers it at once. Call it only when no pull request of this consumer is open: JetStream 2.9
+ * hands a nacked message to any waiting pull request, even one whose client stopped listening.
+ */
+export function nakHeld(consumer: LocalConsumer): void {
   const all = [...consumer.held.values(), ...consumer.parked].filter((h) => h.state !== DONE);
   all.sort((a, b) => a.seq - b.seq);
   consumer.queue = [];
@@ -187,8 +194,4 @@ export function detachConsumer(consumer: LocalConsumer): Held[] {
       // The connection is gone: the server redelivers after ack_wait.
     }
   }
-  const group = consumer.group;
-  const index = group.consumers.indexOf(consumer);
-  if (index >= 0) group.consumers.splice(index, 1);
-  return all;
 }

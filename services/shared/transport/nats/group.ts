@@ -16,12 +16,12 @@ import { nanos } from "@nats-io/transport-node";
 import { RtmlError } from "../../errors.ts";
 import type { Subscription } from "../transport.ts";
 import type { ValidSubscribe } from "../memory/validate.ts";
-import { detachConsumer, nextMessage, offer } from "./consumer.ts";
-import type { Leases } from "./leases.ts";
+import { endConsumer, nakHeld, nextMessage, offer } from "./consumer.ts";
+import type { Lease, Leases } from "./leases.ts";
 import { durableName, type TopicNames } from "./names.ts";
 import { consumerTarget, pullLoop, type PullTarget } from "./puller.ts";
 import { isApiError } from "./streams.ts";
-import type { ClientContext, Group, Held, LocalConsumer } from "./types.ts";
+import type { ClientContext, Group, Held, KeyedState, LocalConsumer } from "./types.ts";
 
 export interface GroupEnv {
   readonly client: ClientContext;
@@ -119,23 +119,21 @@ function keyedTarget(group: Group): PullTarget {
       if (c.parked.length > 0 || c.outstanding >= c.options.receiverQueueSize) c.parked.push(held);
       else offer(c, held);
     },
+    late: (held) => keyed.late.push(held),
     stopped: () => keyed.stopped || keyed.lease?.lost !== false,
     setKick(kick) {
       wake = kick;
     },
-    setStop(stop) {
-      keyed.stopFetch = stop;
-    },
   };
 }
 
-/** Takes the lease (now, or in the background when `wait`), then pulls until stopped or the lease is lost. */
+/** Takes the lease (waiting for it), then pulls until stopped or the lease is lost; repeats. */
 async function leaseAndPull(
   env: GroupEnv,
   group: Group,
   holder: string,
   stopped: () => boolean,
-  setLease: (lease: Awaited<ReturnType<Leases["tryAcquire"]>>) => void,
+  setLease: (lease: Lease) => void,
   target: PullTarget,
   onLost: () => void,
 ): Promise<void> {
@@ -143,10 +141,7 @@ async function leaseAndPull(
     const lease = await env.leases.acquire(group.leaseKey, holder, stopped, onLost);
     if (lease === undefined) return;
     setLease(lease);
-    if (stopped()) {
-      await lease.release();
-      return;
-    }
+    if (stopped()) return;
     await pullLoop(group, target);
   }
 }
@@ -177,10 +172,10 @@ export async function attachConsumer(env: GroupEnv, names: TopicNames, options: 
     lease: undefined,
     closed: false,
     kick: undefined,
-    stopFetch: undefined,
+    loop: undefined,
   };
   const holder = `${env.client.id}/${consumer.name}`;
-  const onLost = (): void => consumer.stopFetch?.();
+  const onLost = (): void => consumer.kick?.();
   if (options.type === "exclusive") {
     const busy = group.consumers.length > 0 ? undefined : await env.leases.tryAcquire(group.leaseKey, holder, onLost);
     if (busy === undefined) {
@@ -188,12 +183,12 @@ export async function attachConsumer(env: GroupEnv, names: TopicNames, options: 
     }
     consumer.lease = busy;
     group.consumers.push(consumer);
-    void pullLoop(group, consumerTarget(consumer));
+    consumer.loop = pullLoop(group, consumerTarget(consumer));
   } else if (options.type === "failover") {
     group.consumers.push(consumer);
     consumer.lease = await env.leases.tryAcquire(group.leaseKey, holder, onLost);
     const target = consumerTarget(consumer);
-    void (async () => {
+    consumer.loop = (async () => {
       if (consumer.lease !== undefined) await pullLoop(group, target);
       await leaseAndPull(env, group, holder, () => consumer.closed, (l) => (consumer.lease = l), target, onLost);
     })();
@@ -202,7 +197,7 @@ export async function attachConsumer(env: GroupEnv, names: TopicNames, options: 
     startKeyed(env, group);
   } else {
     group.consumers.push(consumer);
-    void pullLoop(group, consumerTarget(consumer));
+    consumer.loop = pullLoop(group, consumerTarget(consumer));
   }
   return subscriptionHandle(env, consumer, groupKey);
 }
@@ -212,27 +207,36 @@ function startKeyed(env: GroupEnv, group: Group): void {
     group.keyed.kick?.();
     return;
   }
-  const keyed = (group.keyed = { lease: undefined, stopped: false, inflight: new Map(), kick: undefined, stopFetch: undefined } as NonNullable<Group["keyed"]>);
+  const keyed: KeyedState = { lease: undefined, stopped: false, inflight: new Map(), kick: undefined, loop: undefined, late: [] };
+  group.keyed = keyed;
   const target = keyedTarget(group);
-  const onLost = (): void => keyed.stopFetch?.();
-  void leaseAndPull(env, group, `${env.client.id}/key_shared`, () => keyed.stopped, (l) => (keyed.lease = l), target, onLost);
+  keyed.loop = leaseAndPull(env, group, `${env.client.id}/key_shared`, () => keyed.stopped, (l) => (keyed.lease = l), target, () => keyed.kick?.());
 }
 
 async function closeConsumer(env: GroupEnv, consumer: LocalConsumer): Promise<void> {
   if (consumer.closed) return;
   const group = consumer.group;
-  detachConsumer(consumer);
+  endConsumer(consumer);
   const keyed = group.keyed;
+  let lease = consumer.lease;
   if (keyed !== undefined) {
     for (const [key, slot] of keyed.inflight) if (slot.consumer === consumer) keyed.inflight.delete(key);
+    if (group.consumers.length === 0) {
+      keyed.stopped = true;
+      group.keyed = undefined;
+      lease = keyed.lease;
+      keyed.kick?.();
+      await keyed.loop;
+      consumer.parked.push(...keyed.late.splice(0));
+    } else {
+      nakHeld(consumer); // the group's live pull request takes them, routed to the other consumers
+      keyed.kick?.();
+      return;
+    }
+  } else {
+    await consumer.loop;
   }
-  let lease = consumer.lease;
-  if (keyed !== undefined && group.consumers.length === 0) {
-    keyed.stopped = true;
-    keyed.stopFetch?.();
-    lease = keyed.lease;
-    group.keyed = undefined;
-  }
+  nakHeld(consumer);
   if (lease === undefined || lease.lost) return;
   // Let the server take the naks before the next holder pulls, so it resumes in stream order.
   await env.flush().catch(() => undefined);

@@ -95,7 +95,7 @@ export async function createNatsTransport(options: NatsTransportOptions = {}): P
     id: randomUUID().slice(0, 8),
     closed: false,
     ackWaitMs: options.ackWaitMs ?? 30_000,
-    fetchExpiresMs: 5000,
+    fetchExpiresMs: 1000,
     publish: (topic, payload, o) => publish(topic, payload, o),
     onFault: (err) => options.onError?.(err),
   };

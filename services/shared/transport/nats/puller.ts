@@ -12,10 +12,11 @@ import { QUEUED, type Group, type Held, type LocalConsumer } from "./types.ts";
 export interface PullTarget {
   permits(): number;
   deliver(held: Held): void;
+  /** A message that arrived after the target stopped: hold it, to be nacked once the loop ended. */
+  late(held: Held): void;
   stopped(): boolean;
   /** Sets the waker of a loop waiting for permits. */
   setKick(kick: (() => void) | undefined): void;
-  setStop(stop: (() => void) | undefined): void;
 }
 
 export function newHeld(m: JsMsg, key: string | undefined): Held {
@@ -35,7 +36,10 @@ function keyOf(m: JsMsg): string | undefined {
   return m.headers === undefined ? undefined : decodeHeaders(m.headers).key;
 }
 
-/** Runs a pull loop until the target stops. */
+/**
+ * Runs a pull loop until the target stops. It never abandons an open pull request (JetStream 2.9
+ * would keep feeding it), so it returns at most `fetchExpiresMs` after the target stopped.
+ */
 export async function pullLoop(group: Group, target: PullTarget): Promise<void> {
   const client = group.client;
   while (!target.stopped() && !client.closed) {
@@ -47,20 +51,15 @@ export async function pullLoop(group: Group, target: PullTarget): Promise<void> 
     }
     try {
       const batch = await group.jsConsumer.fetch({ max_messages: permits, expires: client.fetchExpiresMs });
-      target.setStop(() => void batch.close());
       for await (const m of batch) {
-        if (target.stopped() || client.closed) {
-          m.nak(); // arrived after close: back to the server at once
-          continue;
-        }
-        target.deliver(newHeld(m, keyOf(m)));
+        const held = newHeld(m, keyOf(m));
+        if (target.stopped() || client.closed) target.late(held);
+        else target.deliver(held);
       }
     } catch (err) {
       if (target.stopped() || client.closed) break;
       client.onFault(err);
       await new Promise((resolve) => setTimeout(resolve, 250)); // server restart, consumer deleted …
-    } finally {
-      target.setStop(undefined);
     }
   }
 }
@@ -79,12 +78,10 @@ export function consumerTarget(consumer: LocalConsumer): PullTarget {
         offer(consumer, held);
       }
     },
+    late: (held) => adopt(consumer, held),
     stopped: () => consumer.closed || (consumer.options.type !== "shared" && consumer.lease?.lost !== false),
     setKick(kick) {
       consumer.kick = kick;
-    },
-    setStop(stop) {
-      consumer.stopFetch = stop;
     },
   };
 }

@@ -51,7 +51,9 @@ export interface KeyedState {
   /** Per key: the consumer that has messages of it in flight, and how many. */
   readonly inflight: Map<string, { consumer: LocalConsumer; count: number }>;
   kick: (() => void) | undefined;
-  stopFetch: (() => void) | undefined;
+  loop: Promise<void> | undefined;
+  /** Arrived after the group stopped: nacked once its loop ended. */
+  readonly late: Held[];
 }
 
 /** A consumer attached to a subscription in this transport. */
@@ -73,6 +75,6 @@ export interface LocalConsumer {
   closed: boolean;
   /** Wakes this consumer's puller (a permit was freed, or it closed). */
   kick: (() => void) | undefined;
-  /** Stops the fetch in progress. */
-  stopFetch: (() => void) | undefined;
+  /** The consumer's background pull (and lease) loop; it ends after its open pull request ends. */
+  loop: Promise<void> | undefined;
 }

@@ -1,0 +1,45 @@
+/**
+ * infer's gRPC APIs: rtml.v1.InferenceService.Predict for synchronous callers — a ready feature
+ * vector, or an event whose features the feature service computes (through the injected FeatureLookup:
+ * in process under `rtml up`, over gRPC GetFeatures when run alone) — and the Open Inference Protocol
+ * v2 (open-inference.ts). Ready (gRPC health SERVING) only once a model snapshot is loaded.
+ */
+import { RtmlError } from "../shared/errors.ts";
+import type { FeatureLookup } from "../shared/feature-lookup.ts";
+import { rpc, type GrpcServiceBinding } from "../shared/grpc/handlers.ts";
+import { GrpcServiceNames } from "../shared/grpc/load-proto.ts";
+import type { Event, FeatureVector } from "../shared/messages.ts";
+import type { InferService } from "./infer.ts";
+import { createOpenInferenceGrpc } from "./open-inference.ts";
+
+export interface InferGrpcOptions {
+  infer: Pick<InferService, "current" | "predict">;
+  featureNames: readonly string[];
+  featureLookup?: FeatureLookup;
+  serverVersion?: string;
+}
+
+/** Health: serving once a model is loaded. */
+export const inferReady = (infer: Pick<InferService, "current">): boolean => infer.current().model !== undefined;
+
+export function createInferGrpc(options: InferGrpcOptions): GrpcServiceBinding[] {
+  const { infer, featureLookup } = options;
+  const predict: GrpcServiceBinding = {
+    name: GrpcServiceNames.infer,
+    methods: {
+      Predict: rpc.unary(async (req: { event: Event | null; features: FeatureVector | null }, ctx) => {
+        if (!inferReady(infer)) throw new RtmlError("UNAVAILABLE", "no model loaded yet (no snapshot published on models)");
+        let fv = req.features;
+        if (!fv || Object.keys(fv.values).length === 0) {
+          if (!req.event) throw new RtmlError("INVALID_ARGUMENT", "PredictRequest: give an event or features", { details: { reason: "empty" } });
+          if (!featureLookup) {
+            throw new RtmlError("FAILED_PRECONDITION", "this infer has no feature lookup: send features, or set RTML_FEATURE_ADDR to the feature service");
+          }
+          fv = await featureLookup.featuresFor(req.event, { signal: ctx.signal, deadline: ctx.deadline });
+        }
+        return infer.predict(fv);
+      }),
+    },
+  };
+  return [predict, createOpenInferenceGrpc(options)];
+}

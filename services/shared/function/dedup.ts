@@ -1,0 +1,56 @@
+/**
+ * The window of processed event ids behind effectively-once processing. Each id is a keyed-state
+ * entry (`__seen\0<id>`), so it becomes durable in the same changelog commit as the message's own
+ * state changes, and is restored with them; the oldest ids beyond the window are deleted (tombstones)
+ * in the commit that adds a new one.
+ */
+import { DELETE } from "./keyed-state.ts";
+
+export const SEEN_PREFIX = "__seen\u0000";
+
+export interface DedupWindow {
+  readonly size: number;
+  /** True when the id was processed (and committed). */
+  has(eventId: string): boolean;
+  /**
+   * Adds the id's marker, and tombstones for the ids it pushes out of the window, to a change set
+   * about to be committed. Returns the ids to forget once the commit succeeded.
+   */
+  stage(eventId: string, changes: Map<string, unknown>): string[] | undefined;
+  /** The commit succeeded: remember the id, forget the evicted ones. */
+  confirm(eventId: string, evicted: string[] | undefined): void;
+  /** Rebuilds the window from state keys (in changelog order, oldest first). */
+  restore(keys: Iterable<string>): void;
+}
+
+export function createDedupWindow(capacity: number): DedupWindow {
+  if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError("dedupWindow must be an integer >= 1");
+  /** Committed ids, oldest first (insertion order). */
+  const seen = new Set<string>();
+  return {
+    get size() {
+      return seen.size;
+    },
+    has: (eventId) => seen.has(eventId),
+    stage(eventId, changes) {
+      changes.set(SEEN_PREFIX + eventId, 1);
+      let over = seen.size + 1 - capacity;
+      if (over <= 0) return undefined;
+      const evicted: string[] = [];
+      for (const old of seen) {
+        if (over-- <= 0) break;
+        evicted.push(old);
+        changes.set(SEEN_PREFIX + old, DELETE);
+      }
+      return evicted;
+    },
+    confirm(eventId, evicted) {
+      seen.add(eventId);
+      if (evicted !== undefined) for (const old of evicted) seen.delete(old);
+    },
+    restore(keys) {
+      seen.clear();
+      for (const key of keys) if (key.startsWith(SEEN_PREFIX)) seen.add(key.slice(SEEN_PREFIX.length));
+    },
+  };
+}
