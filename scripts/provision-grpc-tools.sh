@@ -16,7 +16,7 @@ VENV="$CACHE/venv"
 GRPCURL_VERSION="${RTML_GRPCURL_VERSION:-v1.9.3}"
 HEALTH_PROBE_VERSION="${RTML_HEALTH_PROBE_VERSION:-v0.4.62}"
 GHZ_VERSION="${RTML_GHZ_VERSION:-v0.120.0}"
-PY_PACKAGES="${RTML_PY_GRPC_PACKAGES:-grpcio==1.85.1 grpcio-health-checking==1.85.1 grpcio-reflection==1.85.1 numpy tritonclient[grpc]==2.73.0}"
+PY_PACKAGES="${RTML_PY_GRPC_PACKAGES:-tritonclient[grpc]==2.73.0 grpcio-health-checking grpcio-reflection numpy}"
 
 log() { printf 'provision-grpc-tools: %s\n' "$*"; }
 mkdir -p "$BIN"

@@ -5,7 +5,9 @@
  *
  *   rtml up [--dataset elec2|phishing|bananas|fraud|fraud-handbook|PATH] [--schema PATH] [--max-events N]
  *           [--rate EPS] [--label-delay N|DURATION] [--model lr|nb|ht] [--drift-at K] [--seed S] [--json]
- *   rtml serve <ingest|validate|feature|infer|train|drift-monitor> [--dataset NAME|PATH]
+ *   rtml serve <ingest|validate|feature|infer|train|drift-monitor> [--dataset NAME|PATH] [--grpc-port P]
+ *   rtml status [--grpc-host H] [--grpc-port P] [--json]
+ *   rtml replay --to HOST:PORT [--dataset …] [--max-events N] [--rate EPS] [--label-delay D]
  */
 import { parseArgs } from "node:util";
 import { loadConfig, SERVICE_NAMES, type RtmlConfig, type ServiceName } from "../shared/config.ts";
@@ -15,7 +17,11 @@ import { createLogger } from "../shared/logger.ts";
 import { createMemoryTransport } from "../shared/transport/memory/memory-transport.ts";
 import type { Transport } from "../shared/transport/transport.ts";
 import type { LabelDelay } from "../ingest/ingest.ts";
-import { serve } from "./serve.ts";
+import { clientTlsFromConfig } from "../shared/grpc/grpc-config.ts";
+import { grpcPorts } from "./mesh.ts";
+import { replayOverGrpc } from "./replay.ts";
+import { serve, signalled } from "./serve.ts";
+import { queryStatus, statusTable } from "./status.ts";
 import { runUp, summaryTable } from "./up.ts";
 
 const USAGE = `rtml — a real-time machine-learning mesh
@@ -23,6 +29,8 @@ const USAGE = `rtml — a real-time machine-learning mesh
 Usage:
   rtml up [options]             run all six services in one process and replay a dataset through them
   rtml serve <service> [opts]   run one service (${SERVICE_NAMES.join(", ")}), as a container does
+  rtml status [opts]            ask all six services over gRPC (health and figures) and print one table
+  rtml replay --to HOST:PORT    stream a dataset into a running ingest over gRPC (same dataset options as up)
   rtml help                     this text
 
 Options of up:
@@ -36,10 +44,16 @@ Options of up:
   --drift-at K          fraud simulator: the new fraud pattern starts at event K (default: half way)
   --seed S              fraud simulator seed
   --transport memory    the embedded transport (default)
-  --json                print the summary as one JSON object on the last line of stdout
+  --json                print the summary as one JSON object on the last line of stdout, then exit
+  --exit                exit after the summary (default without --json: keep serving gRPC until Ctrl-C)
+  --grpc-port P         first gRPC port: ingest P, validate P+1, feature P+2, infer P+3, train P+4,
+                        drift-monitor P+5 (default 50051; 0 = free ports). serve: the service's port.
+  --grpc-host H         address to bind (up: 127.0.0.1, serve: 0.0.0.0) or, for status, to ask
+  --no-grpc             up: do not serve gRPC
 
 Environment: RTML_TRANSPORT, RTML_MODEL, RTML_SNAPSHOT_EVERY, RTML_LOG_LEVEL, RTML_DATASET, PULSAR_URL,
-PULSAR_ADMIN_URL, PULSAR_TOKEN, NATS_URL, GRPC_PORT (see README).`;
+PULSAR_ADMIN_URL, PULSAR_TOKEN, NATS_URL, GRPC_PORT, GRPC_HOST, GRPC_TLS_CERT, GRPC_TLS_KEY, GRPC_TLS_CA,
+GRPC_TLS_CLIENT_AUTH, GRPC_MAX_MESSAGE_BYTES, RTML_FEATURE_ADDR (see README).`;
 
 function parseLabelDelay(text: string | undefined): LabelDelay | undefined {
   if (text === undefined) return undefined;
@@ -75,6 +89,10 @@ export async function main(argv: string[]): Promise<number> {
       transport: { type: "string" },
       json: { type: "boolean", default: false },
       exit: { type: "boolean", default: false },
+      "grpc-port": { type: "string" },
+      "grpc-host": { type: "string" },
+      "no-grpc": { type: "boolean", default: false },
+      to: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -90,7 +108,9 @@ export async function main(argv: string[]): Promise<number> {
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel });
 
+  const grpcPort = positiveInt("grpc-port", values["grpc-port"]);
   if (command === "up") {
+    const keepServing = !values.json && !values.exit && !values["no-grpc"];
     const transport = await createTransport(config);
     const summary = await runUp(
       {
@@ -102,6 +122,13 @@ export async function main(argv: string[]): Promise<number> {
         driftAt: positiveInt("drift-at", values["drift-at"]),
         seed: positiveInt("seed", values.seed),
         json: values.json,
+        grpc: values["no-grpc"] ? false : { host: values["grpc-host"], basePort: grpcPort ?? 50051 },
+        untilStopped: keepServing
+          ? async (s) => {
+              process.stdout.write(`\n${summaryTable(s)}\n\n${endpointsTable(s.grpc_endpoints ?? {})}\nserving gRPC; Ctrl-C stops\n`);
+              logger.info("stopping", { signal: await signalled() });
+            }
+          : undefined,
       },
       config,
       transport,
@@ -109,7 +136,7 @@ export async function main(argv: string[]): Promise<number> {
     );
     await transport.close();
     if (values.json) process.stdout.write(JSON.stringify(summary) + "\n");
-    else process.stdout.write(`\n${summaryTable(summary)}\n`);
+    else if (!keepServing) process.stdout.write(`\n${summaryTable(summary)}\n`);
     return summary.lost === 0 ? 0 : 1;
   }
   if (command === "serve") {
@@ -118,11 +145,34 @@ export async function main(argv: string[]): Promise<number> {
       throw new RtmlError("INVALID_ARGUMENT", `rtml serve: unknown service "${rest[0] ?? ""}" (one of ${SERVICE_NAMES.join(", ")})`);
     }
     const transport = await createTransport(config);
-    await serve(service, { config, transport, logger, replay: values.dataset });
+    await serve(service, { config, transport, logger, replay: values.dataset, grpcPort });
     await transport.close();
     return 0;
   }
+  if (command === "status") {
+    const rows = await queryStatus({
+      host: values["grpc-host"], ports: grpcPort === undefined ? undefined : grpcPorts({ basePort: grpcPort }), tls: clientTlsFromConfig(config),
+    });
+    process.stdout.write((values.json ? JSON.stringify(rows) : statusTable(rows)) + "\n");
+    return rows.every((r) => r.health === "SERVING") ? 0 : 1;
+  }
+  if (command === "replay") {
+    if (!values.to) throw new RtmlError("INVALID_ARGUMENT", "rtml replay: --to HOST:PORT (a running ingest's gRPC address) is required");
+    const summary = await replayOverGrpc({
+      to: values.to, dataset: values.dataset ?? "elec2", schema: values.schema, maxEvents: positiveInt("max-events", values["max-events"]),
+      rate: positiveInt("rate", values.rate), labelDelay: parseLabelDelay(values["label-delay"]), seed: positiveInt("seed", values.seed),
+      driftAt: positiveInt("drift-at", values["drift-at"]), tls: clientTlsFromConfig(config),
+    });
+    const out = { to: values.to, events: summary.events, labels: summary.labels, elapsed_s: Number((summary.elapsedMs / 1000).toFixed(3)) };
+    process.stdout.write((values.json ? JSON.stringify(out) : `replayed ${out.events} events and ${out.labels} labels to ${out.to} in ${out.elapsed_s} s`) + "\n");
+    return 0;
+  }
   throw new RtmlError("INVALID_ARGUMENT", `unknown command "${command}"; see rtml help`);
+}
+
+function endpointsTable(endpoints: Record<string, string>): string {
+  const width = Math.max(...Object.keys(endpoints).map((k) => k.length), 0);
+  return Object.entries(endpoints).map(([s, a]) => `  ${s.padEnd(width)}  ${a}`).join("\n");
 }
 
 /** Runs the command line and exits: 0 on success, 2 on a usage error, 1 otherwise. */

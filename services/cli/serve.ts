@@ -1,14 +1,18 @@
 /**
- * `rtml serve <service>`: one service in this process, as a container runs it, until SIGTERM or SIGINT,
- * then a graceful stop (in-flight messages finish and are acked).
+ * `rtml serve <service>`: one service in this process, as a container runs it — its functions on the
+ * transport and its gRPC API (with health and reflection) on `--grpc-port` / GRPC_PORT (default: the
+ * service's port of `rtml up`, 50051…50056), bound to GRPC_HOST (default 0.0.0.0) — until SIGTERM or
+ * SIGINT, then a graceful stop: health NOT_SERVING, in-flight gRPC calls drained, in-flight messages
+ * finished and acked.
  */
 import { startDriftMonitor } from "../drift-monitor/main.ts";
 import { startFeature } from "../feature/main.ts";
-import { createIngestService } from "../ingest/main.ts";
+import { startIngest } from "../ingest/main.ts";
 import { startInfer } from "../infer/main.ts";
-import type { RtmlConfig, ServiceName } from "../shared/config.ts";
+import { DEFAULT_GRPC_PORTS, type RtmlConfig, type ServiceName } from "../shared/config.ts";
 import { loadSchema } from "../shared/dataset/schema-loader.ts";
 import { resolveDataset } from "../shared/dataset/resolve.ts";
+import { grpcServeOptions } from "../shared/grpc/grpc-config.ts";
 import type { Logger } from "../shared/logger.ts";
 import { createMetricsRegistry } from "../shared/metrics.ts";
 import type { RunningService, ServiceDeps } from "../shared/service.ts";
@@ -16,7 +20,8 @@ import type { Transport } from "../shared/transport/transport.ts";
 import { startTrain } from "../train/main.ts";
 import { startValidate } from "../validate/main.ts";
 
-const starters: Record<Exclude<ServiceName, "ingest">, (deps: ServiceDeps) => Promise<RunningService>> = {
+const starters: Record<ServiceName, (deps: ServiceDeps) => Promise<RunningService>> = {
+  ingest: startIngest,
   validate: startValidate,
   feature: startFeature,
   infer: startInfer,
@@ -24,29 +29,43 @@ const starters: Record<Exclude<ServiceName, "ingest">, (deps: ServiceDeps) => Pr
   "drift-monitor": startDriftMonitor,
 };
 
-export async function serve(
-  name: ServiceName,
-  opts: { config: RtmlConfig; transport: Transport; logger: Logger; replay?: string },
-): Promise<void> {
-  const logger = opts.logger.child({ service: name });
-  const stopped = new Promise<string>((resolve) => {
+export interface ServeOptions {
+  config: RtmlConfig;
+  transport: Transport;
+  logger: Logger;
+  /** ingest: replay this dataset once started. */
+  replay?: string;
+  /** gRPC port (over GRPC_PORT); default the service's `rtml up` port. */
+  grpcPort?: number;
+  /** Resolves to stop (default: SIGTERM or SIGINT). */
+  stopSignal?: Promise<string>;
+}
+
+export function signalled(): Promise<string> {
+  return new Promise<string>((resolve) => {
     process.once("SIGTERM", () => resolve("SIGTERM"));
     process.once("SIGINT", () => resolve("SIGINT"));
   });
-  if (name === "ingest") {
-    const ingest = createIngestService({ transport: opts.transport });
-    if (opts.replay) {
-      logger.info("replaying", { dataset: opts.replay });
-      const summary = await ingest.replay(opts.replay);
-      logger.info("replay done", { events: summary.events, labels: summary.labels });
-    }
-    logger.info("ingest up; waiting for a stop signal");
-    logger.info("stopping", { signal: await stopped });
-    return;
+}
+
+export async function serve(name: ServiceName, opts: ServeOptions): Promise<void> {
+  const logger = opts.logger.child({ service: name });
+  const stopped = opts.stopSignal ?? signalled();
+  const { config } = opts;
+  const schema = config.dataset.includes("/") ? loadSchema(config.dataset) : resolveDataset(config.dataset).schema;
+  const port = opts.grpcPort ?? config.grpcPort ?? DEFAULT_GRPC_PORTS[name];
+  const deps: ServiceDeps = {
+    transport: opts.transport, config, logger, metrics: createMetricsRegistry(), schema,
+    grpc: grpcServeOptions(config, { host: "0.0.0.0", port }),
+  };
+  const service = await starters[name](deps);
+  logger.info("serving", { transport: opts.transport.name, dataset: schema.name, grpc: service.grpc?.address });
+  if (name === "ingest" && opts.replay) {
+    const { ingest } = service as Awaited<ReturnType<typeof startIngest>>;
+    logger.info("replaying", { dataset: opts.replay });
+    const summary = await ingest.replay(opts.replay);
+    logger.info("replay done", { events: summary.events, labels: summary.labels });
   }
-  const schema = opts.config.dataset.includes("/") ? loadSchema(opts.config.dataset) : resolveDataset(opts.config.dataset).schema;
-  const service = await starters[name]({ ...opts, logger, metrics: createMetricsRegistry(), schema });
-  logger.info("serving", { transport: opts.transport.name, dataset: schema.name });
   logger.info("stopping", { signal: await stopped });
   await service.stop();
 }

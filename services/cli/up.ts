@@ -3,8 +3,7 @@
  * replayed through them, a live line while it runs, and a summary at the end. With --json the last line
  * on stdout is one JSON object with the run's figures.
  */
-import { createIngestService } from "../ingest/main.ts";
-import type { RtmlConfig } from "../shared/config.ts";
+import type { RtmlConfig, ServiceName } from "../shared/config.ts";
 import { resolveDataset } from "../shared/dataset/resolve.ts";
 import type { Logger } from "../shared/logger.ts";
 import { createMetricsRegistry } from "../shared/metrics.ts";
@@ -12,7 +11,7 @@ import { rejectCodeName } from "../shared/messages.ts";
 import type { Transport } from "../shared/transport/transport.ts";
 import type { LabelDelay } from "../ingest/ingest.ts";
 import { createLedger, quantile } from "./accounting.ts";
-import { startMesh } from "./mesh.ts";
+import { startMesh, type MeshGrpcOptions } from "./mesh.ts";
 import { createLiveWriter, formatLive, formatTable } from "./progress.ts";
 
 export interface UpOptions {
@@ -27,6 +26,10 @@ export interface UpOptions {
   seed?: number;
   /** How long to wait for the last predictions after the replay ends without progress. */
   drainIdleMs?: number;
+  /** Serve every service's gRPC API while running (default off here; the CLI turns it on). */
+  grpc?: MeshGrpcOptions | false;
+  /** Called once the replay is summarised, with the mesh still up (e.g. to keep serving until Ctrl-C). */
+  untilStopped?: (summary: UpSummary) => Promise<void>;
 }
 
 export interface UpSummary {
@@ -62,14 +65,16 @@ export interface UpSummary {
   detection_delay_events: number | null;
   /** Simulator only: events from that alert until segment accuracy is back at the post-drift level. */
   recovery_events: number | null;
+  /** Where each service served gRPC (only when gRPC was on). */
+  grpc_endpoints?: Partial<Record<ServiceName, string>>;
 }
 
 export async function runUp(options: UpOptions, config: RtmlConfig, transport: Transport, logger: Logger): Promise<UpSummary> {
   const resolved = resolveDataset(options.dataset, { schema: options.schema });
   const deps = { transport, config, logger, metrics: createMetricsRegistry(), schema: resolved.schema };
   const ledger = await createLedger(transport, rejectCodeName);
-  const mesh = await startMesh(deps);
-  const ingest = createIngestService({ transport });
+  const mesh = await startMesh(deps, { grpc: options.grpc ?? false });
+  const ingest = mesh.ingest.ingest;
   const live = createLiveWriter(process.stderr);
   const started = performance.now();
   let sent = 0;
@@ -111,8 +116,11 @@ export async function runUp(options: UpOptions, config: RtmlConfig, transport: T
   stopWatch();
   // Labels still in flight are scored before the summary is read.
   await new Promise((r) => setTimeout(r, 50));
-  await mesh.stop();
-  await ledger.close();
+  const stop = async () => {
+    await mesh.stop();
+    await ledger.close();
+  };
+  if (!options.untilStopped) await stop();
 
   const status = mesh.driftMonitor.monitor.status();
   const cum = status.cumulative;
@@ -158,6 +166,14 @@ export async function runUp(options: UpOptions, config: RtmlConfig, transport: T
   live.done(formatLive({ sent: replay.events, total: replay.events, accounted: ledger.accounted(), eventsPerSecond: summary.throughput_eps,
     accuracy: summary.accuracy, modelVersion: summary.model_version, alerts: alertCount }));
   if (!complete) logger.warn("gave up waiting for the last events", { accounted: ledger.accounted(), events: replay.events });
+  if (options.grpc) summary.grpc_endpoints = mesh.grpcEndpoints;
+  if (options.untilStopped) {
+    try {
+      await options.untilStopped(summary);
+    } finally {
+      await stop();
+    }
+  }
   return summary;
 }
 

@@ -2,8 +2,16 @@
  * drift-monitor: joins predictions with their labels by event id and keeps prequential metrics over a
  * sliding window (accuracy, Cohen's kappa, F1, ROC AUC) plus cumulative ones; runs ADWIN on the error
  * stream (concept drift) and a two-sample KS test per feature of a current window against a reference
- * window (data drift); publishes a DriftAlert on `alerts` for each detection.
+ * window (data drift); publishes a DriftAlert on `alerts`.
  * Predictions without a label (version 0, no model yet) are not scored, as River skips empty predictions.
+ *
+ * Alert hygiene: a CONCEPT alert is raised only when ADWIN's kept (recent) window has a higher error
+ * rate than the part it dropped — an improvement (e.g. after a challenger is promoted) is counted but
+ * not alerted, unless `alertOnImprovement` — and at most once per `conceptCooldown` scored samples
+ * (detections in between are counted as suppressed). A KS alert is raised when a feature enters drift,
+ * not again while it stays there. KS uses the unstandardised values (`FeatureVector.raw`) when the
+ * feature service publishes them: standardised values move with the online scaler, whose warm-up
+ * distorts the reference window. A prediction/label pair is scored once per event id.
  */
 import { randomUUID } from "node:crypto";
 import type { MeshFunction } from "../shared/function/types.ts";
@@ -27,6 +35,12 @@ export interface DriftMonitorOptions {
   maxPending?: number;
   /** Recent alerts kept for GetStatus. Default 50. */
   recent?: number;
+  /** Scored samples after a CONCEPT alert during which further ADWIN detections are not alerted. Default 1000; 0 = none. */
+  conceptCooldown?: number;
+  /** Also alert when the error rate drops. Default false. */
+  alertOnImprovement?: boolean;
+  /** Event ids remembered as scored, so a redelivered prediction or label is not scored twice. Default 100_000. */
+  dedupWindow?: number;
 }
 
 export interface DetectorStatus {
@@ -45,6 +59,10 @@ export interface DriftStatus {
   recentAlerts: DriftAlert[];
   modelVersion: number;
   expired: number;
+  /** ADWIN detections not alerted (cooldown or improvement). */
+  suppressed: number;
+  /** Redelivered predictions or labels of an event already scored. */
+  duplicates: number;
 }
 
 export interface DriftMonitor {
@@ -75,7 +93,13 @@ export function createDriftMonitor(options: DriftMonitorOptions = {}): DriftMoni
   const windowed: WindowMetrics = createWindowMetrics(options.window ?? 1000);
   const cumulative: WindowMetrics = createWindowMetrics(0);
   const adwin = new ADWIN({ delta: options.adwinDelta ?? 0.002 });
+  const cooldown = options.conceptCooldown ?? 1000;
+  const dedupWindow = options.dedupWindow ?? 100_000;
+  const scored = new Set<string>();
   let adwinDetections = 0;
+  let lastConceptAlertAt = Number.NEGATIVE_INFINITY;
+  let suppressed = 0;
+  let duplicates = 0;
   const pendingPredictions = new Map<string, Prediction>();
   const pendingLabels = new Map<string, Label>();
   const features = new Map<string, FeatureDrift>();
@@ -94,16 +118,32 @@ export function createDriftMonitor(options: DriftMonitorOptions = {}): DriftMoni
   }
 
   function score(p: Prediction, label: Label, publish: (a: DriftAlert) => void) {
+    if (scored.has(p.eventId)) {
+      duplicates++;
+      return;
+    }
+    scored.add(p.eventId);
+    if (scored.size > dedupWindow) scored.delete(scored.values().next().value as string);
     if (p.label === "") return; // no model yet: nothing to score
     labelled++;
     modelVersion = p.modelVersion;
     windowed.update(label.label, p);
     cumulative.update(label.label, p);
-    const before = adwin.estimation;
-    adwin.update(p.label === label.label ? 0 : 1);
+    const error = p.label === label.label ? 0 : 1;
+    const width = adwin.width;
+    const total = adwin.estimation * width + error;
+    adwin.update(error);
     if (adwin.driftDetected) {
       adwinDetections++;
       const after = adwin.estimation;
+      const dropped = width + 1 > adwin.width ? (total - after * adwin.width) / (width + 1 - adwin.width) : after;
+      const worse = after > dropped;
+      if ((!worse && !options.alertOnImprovement) || labelled - lastConceptAlertAt < cooldown) {
+        suppressed++;
+        return;
+      }
+      lastConceptAlertAt = labelled;
+      const before = dropped;
       emit(
         {
           alertId: randomUUID(), kind: DriftKind.CONCEPT, detector: "ADWIN", feature: "", statistic: after,
@@ -124,11 +164,14 @@ export function createDriftMonitor(options: DriftMonitorOptions = {}): DriftMoni
     }
   }
 
+  const sample = (fv: FeatureVector) => (fv.raw && Object.keys(fv.raw).length > 0 ? fv.raw : fv.values);
+
   const publisher = (ctx: Parameters<MeshFunction<unknown>>[1]) => (a: DriftAlert) =>
     ctx.publish(Topics.alerts, codecs.driftAlert, a, { key: a.kind === DriftKind.DATA ? a.feature : "concept" });
 
   return {
     onPrediction(p, ctx) {
+      if (scored.has(p.eventId)) return void duplicates++;
       const label = pendingLabels.get(p.eventId);
       if (label) {
         pendingLabels.delete(p.eventId);
@@ -136,6 +179,7 @@ export function createDriftMonitor(options: DriftMonitorOptions = {}): DriftMoni
       } else bounded(pendingPredictions, p.eventId, p);
     },
     onLabel(label, ctx) {
+      if (scored.has(label.eventId)) return void duplicates++;
       const p = pendingPredictions.get(label.eventId);
       if (p) {
         pendingPredictions.delete(label.eventId);
@@ -144,10 +188,11 @@ export function createDriftMonitor(options: DriftMonitorOptions = {}): DriftMoni
     },
     onFeatures(fv, ctx) {
       featuresSeen++;
-      for (const name in fv.values) {
+      const values = sample(fv);
+      for (const name in values) {
         let f = features.get(name);
         if (!f) features.set(name, (f = { reference: [], current: [], next: 0, statistic: 0, drift: false, detections: 0 }));
-        const x = fv.values[name];
+        const x = values[name];
         if (f.reference.length < refSize) f.reference.push(x);
         else if (f.current.length < curSize) f.current.push(x);
         else {
@@ -187,6 +232,8 @@ export function createDriftMonitor(options: DriftMonitorOptions = {}): DriftMoni
       recentAlerts: [...recent],
       modelVersion,
       expired,
+      suppressed,
+      duplicates,
     }),
     watch(listener) {
       listeners.add(listener);

@@ -230,9 +230,13 @@ describe("charts/rtml", { skip }, () => {
         assert.deepEqual(Object.keys(c[probe]).filter((k) => ["grpc", "httpGet", "tcpSocket", "exec"].includes(k)), ["grpc"]);
         assert.equal(c[probe].grpc.port, 50051, `${d.metadata.name} ${probe} port`);
       }
+      // liveness never follows readiness: a lost broker or a missing model must not restart the pod
+      assert.equal(c.startupProbe.grpc.service, "liveness");
+      assert.equal(c.livenessProbe.grpc.service, "liveness");
+      assert.equal(c.readinessProbe.grpc.service, "readiness");
     }
-    const probed = render("--set", "serviceDefaults.probes.readiness.service=readiness", "--set", "services.train.probes.liveness.enabled=false").docs;
-    assert.equal(container(named(probed, "Deployment", fullname("infer"))!).readinessProbe.grpc.service, "readiness");
+    const probed = render("--set", "serviceDefaults.probes.readiness.service=", "--set", "services.train.probes.liveness.enabled=false").docs;
+    assert.equal(container(named(probed, "Deployment", fullname("infer"))!).readinessProbe.grpc.service, undefined, "empty: the whole server");
     assert.equal(container(named(probed, "Deployment", fullname("train"))!).livenessProbe, undefined);
     assert.ok(container(named(probed, "Deployment", fullname("infer"))!).livenessProbe);
   });
@@ -268,6 +272,8 @@ describe("charts/rtml", { skip }, () => {
       const d = named(docs, "Deployment", fullname(s))!;
       const c = container(d);
       assert.deepEqual([...c.command, ...c.args], ["node", "bin/rtml.js", "serve", s]);
+      const featureAddr = c.env.find((e: Manifest) => e.name === "RTML_FEATURE_ADDR")?.value;
+      assert.equal(featureAddr, s === "infer" ? `${fullname("feature")}:50051` : undefined, `${s}: RTML_FEATURE_ADDR`);
       const env = Object.fromEntries(c.env.filter((e: Manifest) => "value" in e).map((e: Manifest) => [e.name, e.value]));
       assert.equal(env.OTEL_SERVICE_NAME, s);
       assert.equal(env.GRPC_PORT, "50051");
@@ -317,6 +323,8 @@ describe("charts/rtml", { skip }, () => {
     assert.equal(replicas("ingest"), 2);
     assert.equal(named(docs, "Deployment", fullname("train")), undefined, "disabled service renders nothing");
     assert.equal(docs.filter((d) => component(d) === "train").length, 0);
+    const ingestArgs = container(named(render("--set", "services.ingest.extraArgs={--dataset,elec2}").docs, "Deployment", fullname("ingest"))!).args;
+    assert.deepEqual(ingestArgs, ["serve", "ingest", "--dataset", "elec2"]);
     const infer = container(named(docs, "Deployment", fullname("infer"))!).resources;
     assert.deepEqual(infer, { limits: { memory: "2Gi" }, requests: { cpu: "100m", memory: "192Mi" } });
     assert.equal(container(named(docs, "Deployment", fullname("feature"))!).resources.limits.memory, "512Mi");
@@ -379,6 +387,7 @@ describe("charts/rtml", { skip }, () => {
     const targets = c.env.find((e: Manifest) => e.name === "RTML_HEALTH_TARGETS").value.split(",");
     assert.deepEqual(targets, SERVICES.filter((s) => s !== "train").map((s) => `${s}=${fullname(s)}.rtml.svc:50051`));
     assert.match(c.args[0], /grpc\.health\.v1\.Health\/Check/);
+    assert.equal(c.env.find((e: Manifest) => e.name === "RTML_HEALTH_SERVICE").value, "liveness");
     assert.equal(ofKind(render("--set", "tests.enabled=false").docs, "Job").length, 0);
   });
 
@@ -438,7 +447,7 @@ describe("k8s/ and the image", { skip }, () => {
   it("renders the walkthrough's rtml values and every `--set` the walkthrough uses", () => {
     const docs = ["k8s/README.md", "docs/deployment.md"].map((f) => join(ROOT, f)).filter(existsSync).map((f) => readFileSync(f, "utf8")).join("\n");
     const code = [...docs.matchAll(/```(?:bash|sh)?\n([\s\S]*?)```/g)].map((m) => m[1]!).join("\n");
-    const sets = [...code.matchAll(/--set\s+(services\.[^\s\\]+|serviceDefaults\.[^\s\\]+|pulsar\.[^\s\\]+|otel\.[^\s\\]+|image\.[^\s\\]+)/g)].map((m) => m[1]!);
+    const sets = [...code.matchAll(/--set\s+'?(services\.[^\s\\']+|serviceDefaults\.[^\s\\']+|pulsar\.[^\s\\']+|otel\.[^\s\\']+|image\.[^\s\\']+)/g)].map((m) => m[1]!);
     assert.ok(sets.includes("services.infer.autoscaling.mode=keda"), `the walkthrough's --set flags: ${sets.join(" ")}`);
     for (const s of sets) {
       const r = template("-f", join(ROOT, "k8s", "rtml-values.yaml"), "--set", s);

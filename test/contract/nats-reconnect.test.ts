@@ -18,8 +18,11 @@ before(async () => {
   if (missing === undefined) server = await startNatsServer(bin);
 });
 after(async () => {
-  await transport?.close();
-  await server?.stop();
+  try {
+    await transport?.close();
+  } finally {
+    await server?.stop();
+  }
 });
 
 test("a subscription survives a server restart and publishing resumes", { skip: missing, timeout: 60_000 }, async () => {
@@ -52,7 +55,13 @@ test("a subscription survives a server restart and publishing resumes", { skip: 
   );
   await t.publish(topics.failover, bytes("after-failover"));
   for (const [i, type] of (["shared", "failover"] as const).entries()) {
-    const [m] = await receivers[i].take(1, 15_000);
+    // Acks are asynchronous (as Pulsar's are): one sent just before the server stopped may be lost,
+    // and that message delivered again (at-least-once). Nothing else may come before the new one.
+    let [m] = await receivers[i].take(1, 15_000);
+    if (text(m.payload) === `before-${type}`) {
+      await m.ack();
+      [m] = await receivers[i].take(1, 15_000);
+    }
     assert.equal(text(m.payload), `after-${type}`);
     assert.equal(m.redeliveryCount, 0);
     await m.ack();

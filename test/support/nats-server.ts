@@ -31,6 +31,12 @@ export function findNatsServer(): string | undefined {
   return candidates.find((c): c is string => c !== undefined && c !== "" && existsSync(c));
 }
 
+/** Servers still running: killed when the process exits, whatever happened to the test. */
+const live = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+});
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -61,7 +67,9 @@ function launch(bin: string, port: number, storeDir: string): Promise<ChildProce
         resolve(child);
       }
     });
+    live.add(child);
     child.once("exit", (code) => {
+      live.delete(child);
       clearTimeout(timer);
       reject(new Error(`nats-server exited with ${code}:\n${log}`));
     });

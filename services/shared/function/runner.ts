@@ -231,15 +231,21 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
     else queue.push(msg);
   }
 
+  function slot(): Promise<void> {
+    return new Promise<void>((resolve) => slotWaiters.push(resolve));
+  }
+
   async function consume(sub: Subscription): Promise<void> {
     // Iterated by hand: leaving a `for await` loop would close the consumer and hand the messages still
     // in flight to other consumers while they are being processed.
     const iterator = sub[Symbol.asyncIterator]();
     for (;;) {
-      while (stats.inFlight >= maxInFlight) await new Promise<void>((resolve) => slotWaiters.push(resolve));
+      while (running && stats.inFlight >= maxInFlight) await slot();
       if (!running) return;
       const next = await iterator.next();
       if (next.done) return;
+      // Another input may have taken the last slot meanwhile: hold this one message until a slot frees.
+      while (running && stats.inFlight >= maxInFlight) await slot();
       if (!running) return; // left unacked: redelivered when stop() closes the consumer
       dispatch(next.value);
     }
