@@ -69,8 +69,16 @@ export async function redeliver(held: Held, delayMs: number): Promise<void> {
     await deadLetter(consumer, held);
     return;
   }
-  if (delayMs > 0) held.m.nak(delayMs);
-  else held.m.nak();
+  safely(() => (delayMs > 0 ? held.m.nak(delayMs) : held.m.nak()));
+}
+
+/** Runs an ack-protocol publish; a closed connection throws, and the server then redelivers anyway. */
+export function safely(send: () => void): void {
+  try {
+    send();
+  } catch {
+    // Connection closed: ack_wait redelivers what this client held.
+  }
 }
 
 async function deadLetter(consumer: LocalConsumer, held: Held): Promise<void> {
@@ -82,10 +90,10 @@ async function deadLetter(consumer: LocalConsumer, held: Held): Promise<void> {
       eventTime: d.eventTime,
       properties: { ...d.properties, REAL_TOPIC: topic, ORIGIN_MESSAGE_ID: String(held.seq) },
     });
-    held.m.term(`dead-lettered to ${consumer.deadLetterTopic}`);
+    safely(() => held.m.term(`dead-lettered to ${consumer.deadLetterTopic}`));
   } catch (err) {
     consumer.group.client.onFault(err);
-    if (!consumer.group.client.closed) held.m.nak(consumer.options.nackDelayMs);
+    if (!consumer.group.client.closed) safely(() => held.m.nak(consumer.options.nackDelayMs));
   }
 }
 
@@ -103,7 +111,7 @@ function handOut(consumer: LocalConsumer, held: Held): InboundMessage {
     ack() {
       if (client.closed) return Promise.reject(closedError("ack"));
       release(held);
-      held.m.ack(); // also acks through an earlier delivery: the server acks the stream sequence
+      safely(() => held.m.ack()); // also acks through an earlier delivery: the server acks the stream sequence
       return Promise.resolve();
     },
     nack(delayMs?: number) {
@@ -143,7 +151,7 @@ export function nextMessage(consumer: LocalConsumer): Promise<IteratorResult<Inb
       // Queued long enough to matter: restart the server's ack_wait clock at hand-out.
       const now = Date.now();
       if (now - held.touched > consumer.group.client.ackWaitMs / 4) {
-        held.m.working();
+        safely(() => held.m.working());
         held.touched = now;
       }
       return Promise.resolve({ done: false, value: handOut(consumer, held) });
@@ -157,7 +165,7 @@ export function touchHeld(consumer: LocalConsumer, now: number): void {
   const limit = now - consumer.group.client.ackWaitMs / 3;
   const touch = (held: Held): void => {
     if (held.state !== DONE && held.touched < limit) {
-      held.m.working();
+      safely(() => held.m.working());
       held.touched = now;
     }
   };
@@ -188,10 +196,6 @@ export function nakHeld(consumer: LocalConsumer): void {
   consumer.parked = [];
   for (const held of all) {
     release(held);
-    try {
-      held.m.nak();
-    } catch {
-      // The connection is gone: the server redelivers after ack_wait.
-    }
+    safely(() => held.m.nak());
   }
 }

@@ -16,7 +16,7 @@ import { nanos } from "@nats-io/transport-node";
 import { RtmlError } from "../../errors.ts";
 import type { Subscription } from "../transport.ts";
 import type { ValidSubscribe } from "../memory/validate.ts";
-import { endConsumer, nakHeld, nextMessage, offer } from "./consumer.ts";
+import { endConsumer, nakHeld, nextMessage, offer, safely } from "./consumer.ts";
 import type { Lease, Leases } from "./leases.ts";
 import { durableName, type TopicNames } from "./names.ts";
 import { consumerTarget, pullLoop, type PullTarget } from "./puller.ts";
@@ -110,7 +110,7 @@ function keyedTarget(group: Group): PullTarget {
       const key = held.key ?? "";
       const c = route(group, key);
       if (c === undefined) {
-        held.m.nak();
+        safely(() => held.m.nak());
         return;
       }
       const slot = keyed.inflight.get(key);
