@@ -9,7 +9,7 @@ import { openSource } from "../ingest/source.ts";
 import { RtmlError } from "../shared/errors.ts";
 import { createGrpcClient, type GrpcClientTlsOptions } from "../shared/grpc/client.ts";
 import { GrpcServiceNames } from "../shared/grpc/load-proto.ts";
-import { codecs, type Event, type Label } from "../shared/messages.ts";
+import { codecs, eventToWire, type EventWire, type Label } from "../shared/messages.ts";
 import { Topics } from "../shared/topics.ts";
 
 export interface GrpcReplayOptions {
@@ -55,11 +55,11 @@ function createPushQueue<T>() {
 export async function replayOverGrpc(options: GrpcReplayOptions): Promise<ReplaySummary> {
   const client = createGrpcClient(options.to, GrpcServiceNames.ingest, { tls: options.tls });
   await client.waitForReady(10_000);
-  const requests = createPushQueue<Event>();
+  const requests = createPushQueue<Partial<EventWire>>();
   const waiting: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   let failure: unknown;
   const acks = (async () => {
-    for await (const _ack of client.bidi<Event, { eventId: string }>("PublishStream", requests)) waiting.shift()?.resolve();
+    for await (const _ack of client.bidi<Partial<EventWire>, { eventId: string }>("PublishStream", requests)) waiting.shift()?.resolve();
     if (waiting.length > 0) throw new RtmlError("DATA_LOSS", `ingest ended the stream with ${waiting.length} events unacknowledged`);
   })().catch((err: unknown) => {
     failure = err;
@@ -87,7 +87,7 @@ export async function replayOverGrpc(options: GrpcReplayOptions): Promise<Replay
     if (topic === Topics.eventsRaw) {
       return new Promise<void>((resolve, reject) => {
         waiting.push({ resolve, reject });
-        requests.push(codecs.event.decode(payload));
+        requests.push(eventToWire(codecs.event.decode(payload)));
       });
     }
     if (topic === Topics.labels) {

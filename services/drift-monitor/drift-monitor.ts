@@ -19,6 +19,7 @@ import { ADWIN } from "../shared/ml/drift/adwin.ts";
 import { createWindowMetrics, type WindowMetrics } from "./window-metrics.ts";
 import { codecs, DriftKind, type DriftAlert, type FeatureVector, type Label, type Prediction } from "../shared/messages.ts";
 import { Topics } from "../shared/topics.ts";
+import { createBoundedMap, createBoundedSet, type BoundedMap } from "../shared/bounded-map.ts";
 import { ksCritical, ksStatistic } from "./ks.ts";
 
 export interface DriftMonitorOptions {
@@ -95,13 +96,13 @@ export function createDriftMonitor(options: DriftMonitorOptions = {}): DriftMoni
   const adwin = new ADWIN({ delta: options.adwinDelta ?? 0.002 });
   const cooldown = options.conceptCooldown ?? 1000;
   const dedupWindow = options.dedupWindow ?? 100_000;
-  const scored = new Set<string>();
+  const scored = createBoundedSet(dedupWindow);
   let adwinDetections = 0;
   let lastConceptAlertAt = Number.NEGATIVE_INFINITY;
   let suppressed = 0;
   let duplicates = 0;
-  const pendingPredictions = new Map<string, Prediction>();
-  const pendingLabels = new Map<string, Label>();
+  const pendingPredictions = createBoundedMap<Prediction>(maxPending);
+  const pendingLabels = createBoundedMap<Label>(maxPending);
   const features = new Map<string, FeatureDrift>();
   const recent: DriftAlert[] = [];
   const listeners = new Set<(a: DriftAlert) => void>();
@@ -123,7 +124,6 @@ export function createDriftMonitor(options: DriftMonitorOptions = {}): DriftMoni
       return;
     }
     scored.add(p.eventId);
-    if (scored.size > dedupWindow) scored.delete(scored.values().next().value as string);
     if (p.label === "") return; // no model yet: nothing to score
     labelled++;
     modelVersion = p.modelVersion;
@@ -156,12 +156,8 @@ export function createDriftMonitor(options: DriftMonitorOptions = {}): DriftMoni
     }
   }
 
-  function bounded<T>(map: Map<string, T>, id: string, value: T) {
-    map.set(id, value);
-    if (map.size > maxPending) {
-      map.delete(map.keys().next().value as string);
-      expired++;
-    }
+  function bounded<T>(map: BoundedMap<T>, id: string, value: T) {
+    if (map.set(id, value)) expired++;
   }
 
   const sample = (fv: FeatureVector) => (fv.raw && Object.keys(fv.raw).length > 0 ? fv.raw : fv.values);

@@ -12,6 +12,7 @@
 import { parseDuration, type DatasetSchema } from "../shared/dataset/schema.ts";
 import type { Context, MeshFunction } from "../shared/function/types.ts";
 import { codecs, type Event, type FeatureVector, type FieldValue } from "../shared/messages.ts";
+import { createBoundedSet } from "../shared/bounded-map.ts";
 import { Topics } from "../shared/topics.ts";
 import { createOnlineScaler, type OnlineScaler, type RunningStats } from "./scaler.ts";
 import { addEvent, aggregate, previousTime, type EntityWindowState, type WindowSpec } from "./windows.ts";
@@ -56,8 +57,11 @@ export function createFeatureService(options: FeatureOptions): FeatureService {
     .filter((f) => (f.type === "number" || f.type === "integer" || f.type === "boolean") && f.feature !== false)
     .map((f) => f.name);
   const aggFields = [...new Set((spec.aggregates ?? []).map((a) => a.field))];
-  const windows: (WindowSpec & { col: number })[] = (spec.aggregates ?? []).flatMap((a) =>
-    a.windows.map((w) => ({ field: a.field, windowMs: parseDuration(w), label: w, ops: a.ops, col: aggFields.indexOf(a.field) })),
+  const windows: (WindowSpec & { col: number; names: string[] })[] = (spec.aggregates ?? []).flatMap((a) =>
+    a.windows.map((w) => ({
+      field: a.field, windowMs: parseDuration(w), label: w, ops: a.ops, col: aggFields.indexOf(a.field),
+      names: a.ops.map((op) => `${a.field}_${op}_${w}`),
+    })),
   );
   const horizon = Math.max(0, ...windows.map((w) => w.windowMs));
   const timeSinceLast = spec.timeSinceLast ?? true;
@@ -65,18 +69,18 @@ export function createFeatureService(options: FeatureOptions): FeatureService {
   const checkpointEvery = Math.max(1, options.scalerCheckpointEvery ?? 1000);
   let scaler: OnlineScaler | undefined;
   let seen = 0;
-  const scalerLearned = new Set<string>();
+  const scalerLearned = createBoundedSet(SCALER_DEDUP);
 
   const featureNames = [
     ...numeric,
-    ...windows.flatMap((w) => w.ops.map((op) => `${w.field}_${op}_${w.label}`)),
+    ...windows.flatMap((w) => w.names),
     ...(timeSinceLast ? ["secs_since_prev"] : []),
   ];
 
   function windowed(s: EntityWindowState, at: number, raw: Record<string, number>) {
     for (const w of windows) {
       const a = aggregate(s, w.col, at, w.windowMs);
-      for (const op of w.ops) raw[`${w.field}_${op}_${w.label}`] = a[op];
+      for (let i = 0; i < w.ops.length; i++) raw[w.names[i]] = a[w.ops[i]];
     }
   }
 
@@ -114,7 +118,6 @@ export function createFeatureService(options: FeatureOptions): FeatureService {
       values = again ? scaler.scale(raw) : scaler.learnAndScale(raw);
       if (!again) {
         if (event.eventId !== "") scalerLearned.add(event.eventId);
-        if (scalerLearned.size > SCALER_DEDUP) scalerLearned.delete(scalerLearned.values().next().value as string);
         if (++seen % checkpointEvery === 0) ctx.state.put(SCALER_KEY, scaler.toJSON());
       }
     }

@@ -9,7 +9,7 @@ import { RtmlError } from "../shared/errors.ts";
 import type { FeatureLookup } from "../shared/feature-lookup.ts";
 import { rpc, type GrpcServiceBinding } from "../shared/grpc/handlers.ts";
 import { GrpcServiceNames } from "../shared/grpc/load-proto.ts";
-import type { Event, FeatureVector } from "../shared/messages.ts";
+import { eventFromWire, featureVectorToWire, type Event, type EventWire, type FeatureVector } from "../shared/messages.ts";
 import type { FeatureService } from "./feature.ts";
 import type { EntityWindowState } from "./windows.ts";
 
@@ -28,16 +28,16 @@ export function createFeatureGrpc(feature: FeatureService, state: State): GrpcSe
   return {
     name: GrpcServiceNames.feature,
     methods: {
-      GetFeatures: rpc.unary((req: { entityId: string; event: Event | null; asOfMs: number }) => {
+      GetFeatures: rpc.unary((req: { entityId: string; event: EventWire | null; asOfMs: number }) => {
         if (req.event) {
-          const event = { ...req.event, entityId: req.event.entityId || req.entityId };
+          const event = eventFromWire({ ...req.event, entityId: req.event.entityId || req.entityId });
           if (!event.eventTimeMs) throw new RtmlError("INVALID_ARGUMENT", "GetFeatures: the event has no event time", { details: { reason: "missing-time" } });
-          return featuresForEvent(feature, state, event);
+          return featureVectorToWire(featuresForEvent(feature, state, event));
         }
         if (!req.entityId) throw new RtmlError("INVALID_ARGUMENT", "GetFeatures: give an entity id or an event");
         const fv = feature.lookup(req.entityId, state, req.asOfMs || undefined);
         if (!fv) throw new RtmlError("NOT_FOUND", `no features for entity "${req.entityId}" (no event of it seen yet)`);
-        return fv;
+        return featureVectorToWire(fv);
       }),
     },
   };

@@ -8,7 +8,7 @@ import { RtmlError } from "../shared/errors.ts";
 import type { FeatureLookup } from "../shared/feature-lookup.ts";
 import { rpc, type GrpcServiceBinding } from "../shared/grpc/handlers.ts";
 import { GrpcServiceNames } from "../shared/grpc/load-proto.ts";
-import type { Event, FeatureVector } from "../shared/messages.ts";
+import { eventFromWire, featureVectorFromWire, type EventWire, type FeatureVectorWire } from "../shared/messages.ts";
 import type { InferService } from "./infer.ts";
 import { createOpenInferenceGrpc } from "./open-inference.ts";
 
@@ -27,15 +27,15 @@ export function createInferGrpc(options: InferGrpcOptions): GrpcServiceBinding[]
   const predict: GrpcServiceBinding = {
     name: GrpcServiceNames.infer,
     methods: {
-      Predict: rpc.unary(async (req: { event: Event | null; features: FeatureVector | null }, ctx) => {
+      Predict: rpc.unary(async (req: { event: EventWire | null; features: FeatureVectorWire | null }, ctx) => {
         if (!inferReady(infer)) throw new RtmlError("UNAVAILABLE", "no model loaded yet (no snapshot published on models)");
-        let fv = req.features;
-        if (!fv || Object.keys(fv.values).length === 0) {
+        let fv = req.features && req.features.names.length > 0 ? featureVectorFromWire(req.features) : undefined;
+        if (!fv) {
           if (!req.event) throw new RtmlError("INVALID_ARGUMENT", "PredictRequest: give an event or features", { details: { reason: "empty" } });
           if (!featureLookup) {
             throw new RtmlError("FAILED_PRECONDITION", "this infer has no feature lookup: send features, or set RTML_FEATURE_ADDR to the feature service");
           }
-          fv = await featureLookup.featuresFor(req.event, { signal: ctx.signal, deadline: ctx.deadline });
+          fv = await featureLookup.featuresFor(eventFromWire(req.event), { signal: ctx.signal, deadline: ctx.deadline });
         }
         return infer.predict(fv);
       }),

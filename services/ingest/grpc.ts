@@ -2,12 +2,14 @@
  * ingest's gRPC API (rtml.v1.IngestService): Publish (one event or a batch, all-or-nothing checks),
  * PublishStream (a stream of events, one ack per event in order with its event id and sequence; up to
  * `window` publishes in flight), PublishLabels. Refusals (limits, oversize) are INVALID_ARGUMENT with
- * the reason. A W3C `traceparent` in the call metadata is carried on the published messages.
+ * the reason. A W3C `traceparent` in the call metadata is carried on the published messages. Events
+ * arrive in their wire shape (numeric fields in number_names/numbers, or as FieldValue numbers in
+ * `fields`: both are accepted).
  */
 import { RtmlError } from "../shared/errors.ts";
 import { raceSignal, rpc, type CallContext, type GrpcServiceBinding } from "../shared/grpc/handlers.ts";
 import { GrpcServiceNames } from "../shared/grpc/load-proto.ts";
-import type { Event, Label } from "../shared/messages.ts";
+import { eventFromWire, type EventWire, type Label } from "../shared/messages.ts";
 import { Props } from "../shared/topics.ts";
 import type { Ingestor } from "./ingest.ts";
 
@@ -30,11 +32,12 @@ export function createIngestGrpc(ingestor: Ingestor, options: IngestGrpcOptions 
   return {
     name: GrpcServiceNames.ingest,
     methods: {
-      Publish: rpc.unary(async (req: { events: Partial<Event>[] }, ctx) => {
+      Publish: rpc.unary(async (req: { events: EventWire[] }, ctx) => {
         if (req.events.length === 0) throw new RtmlError("INVALID_ARGUMENT", "PublishRequest has no events", { details: { reason: "empty" } });
-        return { eventIds: await raceSignal(ingestor.publishEvents(req.events, traceProperties(ctx)), ctx.signal) };
+        const events = req.events.map(eventFromWire);
+        return { eventIds: await raceSignal(ingestor.publishEvents(events, traceProperties(ctx)), ctx.signal) };
       }),
-      PublishStream: rpc.bidi(async (events: AsyncIterable<Partial<Event>>, send, ctx) => {
+      PublishStream: rpc.bidi(async (events: AsyncIterable<EventWire>, send, ctx) => {
         const props = traceProperties(ctx);
         const inFlight: { sequence: number; ids: Promise<string[]> }[] = [];
         let index = 0;
@@ -46,7 +49,8 @@ export function createIngestGrpc(ingestor: Ingestor, options: IngestGrpcOptions 
         try {
           for await (const e of events) {
             const sequence = ingestor.sequence;
-            const ids = ingestor.publishEvents([e], props).catch((err: unknown) => {
+            const ids = Promise.resolve()
+              .then(() => ingestor.publishEvents([eventFromWire(e)], props)).catch((err: unknown) => {
               throw err instanceof RtmlError ? new RtmlError(err.code, `event #${index}: ${err.message}`, { cause: err, details: err.details }) : err;
             });
             ids.catch(() => undefined); // observed in order by ackOldest

@@ -14,6 +14,7 @@ import { codecs, DriftKind, type DriftAlert, type FeatureVector, type Label, typ
 import { decodeModel, encodeModelState, MODEL_FORMAT } from "../shared/model-snapshot.ts";
 import { Topics } from "../shared/topics.ts";
 import { RtmlError } from "../shared/errors.ts";
+import { createBoundedMap, createBoundedSet, type BoundedMap } from "../shared/bounded-map.ts";
 
 export interface TrainOptions {
   createModel: () => Classifier;
@@ -80,9 +81,9 @@ export function createTrainService(options: TrainOptions): TrainService {
   const minSamples = options.challengerMinSamples ?? 500;
   const maxSamples = Math.max(minSamples, options.challengerMaxSamples ?? 4 * minSamples);
   const historySize = options.history ?? 20;
-  const pendingFeatures = new Map<string, FeatureVector>();
-  const pendingLabels = new Map<string, Label>();
-  const learned = new Set<string>();
+  const pendingFeatures = createBoundedMap<FeatureVector>(maxPending);
+  const pendingLabels = createBoundedMap<Label>(maxPending);
+  const learned = createBoundedSet(dedupWindow);
   const history: ModelSnapshot[] = [];
   /** Version → the version whose state it republished (promote of a stored version, rollback). */
   const origin = new Map<number, number>();
@@ -121,12 +122,8 @@ export function createTrainService(options: TrainOptions): TrainService {
     return snap;
   }
 
-  function bounded<T>(map: Map<string, T>, id: string, value: T) {
-    map.set(id, value);
-    if (map.size > maxPending) {
-      map.delete(map.keys().next().value as string);
-      stats.expired++;
-    }
+  function bounded<T>(map: BoundedMap<T>, id: string, value: T) {
+    if (map.set(id, value)) stats.expired++;
   }
 
   function learn(fv: FeatureVector, label: Label, ctx: Context) {
@@ -135,7 +132,6 @@ export function createTrainService(options: TrainOptions): TrainService {
       return;
     }
     learned.add(fv.eventId);
-    if (learned.size > dedupWindow) learned.delete(learned.values().next().value as string);
     const y = labelValue(label.label);
     if (challenger) {
       // Prequential comparison on the same example: predict with both, then learn with both.

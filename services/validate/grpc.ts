@@ -6,16 +6,16 @@
  */
 import { rpc, type GrpcServiceBinding } from "../shared/grpc/handlers.ts";
 import { GrpcServiceNames } from "../shared/grpc/load-proto.ts";
-import type { Event } from "../shared/messages.ts";
+import { eventFromWire, eventToWire, type EventWire } from "../shared/messages.ts";
 import type { ValidateFunction } from "./validate.ts";
 
 export function createValidateGrpc(validate: Pick<ValidateFunction, "dryRun" | "stats">): GrpcServiceBinding {
   return {
     name: GrpcServiceNames.validate,
     methods: {
-      Validate: rpc.unary((event: Event) => {
-        const result = validate.dryRun(event);
-        return result.ok ? { valid: true, reasons: [], normalized: result.event } : { valid: false, reasons: result.reasons, normalized: null };
+      Validate: rpc.unary((wire: EventWire) => {
+        const result = validate.dryRun(eventFromWire(wire));
+        return result.ok ? { valid: true, reasons: [], normalized: eventToWire(result.event) } : { valid: false, reasons: result.reasons, normalized: null };
       }),
       GetRejectStats: rpc.unary(() => validate.stats()),
     },

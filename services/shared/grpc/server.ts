@@ -11,7 +11,8 @@ import { HealthImplementation } from "grpc-health-check";
 import { RtmlError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { toHandler, markMalformed, type GrpcServiceBinding } from "./handlers.ts";
-import { GrpcServiceNames, loadGrpcProtos, serviceDefinition } from "./load-proto.ts";
+import { GrpcServiceNames, serviceDefinition } from "./load-proto.ts";
+import { reflectionPackageDefinition } from "./reflection.ts";
 
 export interface GrpcTlsOptions {
   /** PEM certificate chain and private key of the server. */
@@ -145,8 +146,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   return {
     addService,
     async start() {
-      const { packageDefinition } = loadGrpcProtos();
-      new ReflectionService(packageDefinition, { services: [...names, GrpcServiceNames.health] }).addToServer(server);
+      new ReflectionService(reflectionPackageDefinition(), { services: [...names, GrpcServiceNames.health] }).addToServer(server);
       const creds = credentials();
       port = await new Promise<number>((resolve, reject) =>
         server.bindAsync(`${host}:${options.port ?? 0}`, creds, (err, p) =>

@@ -4,8 +4,10 @@
  * back into a live estimator from data alone. Import `./estimators.ts` to load every built-in kind.
  *
  * @example
- * const json = model.toJSON();
- * const copy = estimatorFromJSON<Classifier>(json); // predicts exactly as `model`
+ * const model = new GaussianNB();
+ * model.learnOne({ a: 1 }, true);
+ * const copy = estimatorFromJSON(model.toJSON()); // predicts exactly as `model`
+ * console.assert(copy.predictProbaOne({ a: 1 }).get(true) === model.predictProbaOne({ a: 1 }).get(true));
  */
 import { RtmlError } from "../errors.ts";
 import type { Estimator, EstimatorJSON } from "./base.ts";

@@ -40,8 +40,9 @@ interface Memento {
  * The features are not copied: models must not mutate `x`. Returns `metrics`.
  *
  * @example
+ * const samples = [[{ a: 1 }, true], [{ a: -1 }, false], [{ a: 2 }, true], [{ a: -2 }, false]] as const;
  * const acc = progressiveValScore(samples, createPipeline(new StandardScaler(), new LogisticRegression()), new Accuracy());
- * acc.get();
+ * console.assert(acc.get() >= 0 && acc.get() <= 1);
  * @see https://github.com/online-ml/river/blob/0.19.0/river/evaluate/progressive_validation.py
  */
 export function progressiveValScore<M extends Metric | readonly Metric[]>(

@@ -4,8 +4,10 @@
  * group.ts (subscription types), consumer.ts (ack / nack / ack timeout / dead letter), reader.ts.
  *
  * @example
+ * // requires: a nats-server with JetStream on 127.0.0.1:4222 (npm run nats)
  * const transport = await createNatsTransport({ servers: "nats://127.0.0.1:4222" });
- * await transport.publish("events.raw", bytes, { key: "user-1", properties: { traceparent } });
+ * await transport.publish("events.raw", new TextEncoder().encode("hi"), { key: "user-1" });
+ * await transport.close();
  */
 import { jetstream, jetstreamManager, JetStreamApiCodes } from "@nats-io/jetstream";
 import { connect, type ConnectionOptions, type NatsConnection } from "@nats-io/transport-node";
