@@ -9,7 +9,7 @@
  * await broker.stop();
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -129,6 +129,7 @@ export async function startPulsarBroker(options: PulsarBrokerOptions = {}): Prom
   if (logFile === undefined) {
     child = spawn("bash", args, { stdio: ["ignore", "inherit", "inherit"] });
   } else {
+    mkdirSync(dirname(logFile), { recursive: true });
     const out = createWriteStream(logFile, { flags: "a" });
     child = spawn("bash", args, { stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.pipe(out);

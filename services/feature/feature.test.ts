@@ -106,10 +106,10 @@ describe("feature service", () => {
     const g = createFeatureService({ schema, scalerCheckpointEvery: 3 });
     const ctx2 = createTestContext({ state });
     await g.process(ev("a", 5000, 14), ctx2);
-    const fresh = createFeatureService({ schema });
-    const ctx3 = createTestContext();
-    await fresh.process(ev("z", 0, 14), ctx3);
-    assert.notEqual(ctx2.messages<FeatureVector>(Topics.features)[0].values.amount, 0, "scaled with the restored statistics");
+    // mean and population variance of 10, 11, 12 (the checkpoint), then 14 learned: (14 - 11.75) / sqrt(2.1875)
+    const restored = ctx2.messages<FeatureVector>(Topics.features)[0].values.amount;
+    assert.ok(Math.abs(restored - 2.25 / Math.sqrt(2.1875)) < 1e-12, `scaled with the restored statistics: ${restored}`);
+    assert.equal((state.get(SCALER_KEY) as Record<string, RunningStats>).amount.n, 3, "next checkpoint not reached");
   });
 
   it("does not let a retried or redelivered event count twice in the scaler", async () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { RtmlError } from "../shared/errors.ts";
 import { createTestContext } from "../shared/function/test-context.ts";
-import { codecs, type FeatureVector, type ModelSnapshot, type Prediction } from "../shared/messages.ts";
+import { codecs, nowMs, type FeatureVector, type ModelSnapshot, type Prediction } from "../shared/messages.ts";
 import type { Classifier } from "../shared/ml/base.ts";
 import { GaussianNB } from "../shared/ml/naive-bayes/gaussian-nb.ts";
 import { encodeModelState, MODEL_FORMAT } from "../shared/model-snapshot.ts";
@@ -51,7 +51,7 @@ describe("infer service", () => {
     const ctx = createTestContext();
     await infer.onModel(snapshot(1), ctx);
     assert.equal(infer.current().version, 1);
-    const ingest = Date.now() - 50;
+    const ingest = nowMs() - 50; // the clock infer measures latency with
     await infer.onFeatures(fv(5, { ingestTimeMs: ingest }), ctx);
     await infer.onFeatures(fv(-5), ctx);
     const [pos, neg] = ctx.messages<Prediction>(Topics.predictions, codecs.prediction);

@@ -139,8 +139,14 @@ describe("train service: snapshots and versions", () => {
     assert.equal(m.version, 7);
     assert.equal(m.reason, "manual");
 
-    const silent = createTrainService({ createModel: () => new GaussianNB() });
-    await assert.rejects(silent.snapshot(), code("FAILED_PRECONDITION"), "no publisher");
+    const silent = createTrainService({ createModel: () => new GaussianNB(), snapshotEvery: 1 });
+    await pair(silent, ctx, "s1", 1, true);
+    await pair(silent, ctx, "s2", -1, false);
+    for (const call of [() => silent.snapshot(), () => silent.rollback(), () => silent.promote(1)]) {
+      await assert.rejects(call(), code("FAILED_PRECONDITION"), "no publisher");
+    }
+    assert.equal(silent.stats().version, 2, "a refused call uses no version");
+    assert.deepEqual(silent.listModels().map((s) => s.version), [1, 2]);
   });
 });
 

@@ -162,9 +162,14 @@ export function createTrainService(options: TrainOptions): TrainService {
     ctx.publish(Topics.models, codecs.modelSnapshot, snap, { key: snap.modelName });
   }
 
-  async function publishOut(snap: ModelSnapshot): Promise<ModelSnapshot> {
+  /** Checked before a call changes anything, so a refused call neither swaps the model nor uses a version. */
+  function publisher(): (snapshot: ModelSnapshot) => Promise<void> {
     if (!options.publish) throw new RtmlError("FAILED_PRECONDITION", "this train service has no publisher");
-    await options.publish(snap);
+    return options.publish;
+  }
+
+  async function publishOut(snap: ModelSnapshot): Promise<ModelSnapshot> {
+    await publisher()(snap);
     return snap;
   }
 
@@ -205,6 +210,7 @@ export function createTrainService(options: TrainOptions): TrainService {
       return find(version);
     },
     async promote(version = 0) {
+      publisher();
       if (version === 0) {
         if (!challenger) throw new RtmlError("FAILED_PRECONDITION", "no challenger is running");
         model = challenger.model;
@@ -215,6 +221,7 @@ export function createTrainService(options: TrainOptions): TrainService {
       return publishOut(republish(find(version), "promote"));
     },
     async rollback(version = 0) {
+      publisher();
       let target: ModelSnapshot | undefined;
       if (version === 0) {
         const current = history.at(-1);
@@ -231,7 +238,10 @@ export function createTrainService(options: TrainOptions): TrainService {
       lastEventId = snap.lastEventId;
       keep(snap);
     },
-    snapshot: () => publishOut(makeSnapshot(encodeModelState(model), "manual", stats.updates)),
+    snapshot: async () => {
+      publisher();
+      return publishOut(makeSnapshot(encodeModelState(model), "manual", stats.updates));
+    },
     stats: () => ({ ...stats, pendingFeatures: pendingFeatures.size, pendingLabels: pendingLabels.size }),
   };
 }

@@ -25,8 +25,14 @@ export interface DedupWindow {
 
 export function createDedupWindow(capacity: number): DedupWindow {
   if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError("dedupWindow must be an integer >= 1");
-  /** Committed ids, oldest first (insertion order). */
+  /** Committed ids. */
   const seen = new Set<string>();
+  /**
+   * The same ids oldest first, from `head` (a queue: evicting from the front of a Set would skip its
+   * deleted slots on every eviction). Entries before the first live id are already forgotten.
+   */
+  let order: string[] = [];
+  let head = 0;
   return {
     get size() {
       return seen.size;
@@ -34,23 +40,39 @@ export function createDedupWindow(capacity: number): DedupWindow {
     has: (eventId) => seen.has(eventId),
     stage(eventId, changes) {
       changes.set(SEEN_PREFIX + eventId, 1);
-      let over = seen.size + 1 - capacity;
+      const over = seen.size + 1 - capacity;
       if (over <= 0) return undefined;
       const evicted: string[] = [];
-      for (const old of seen) {
-        if (over-- <= 0) break;
+      for (let i = head; i < order.length && evicted.length < over; i++) {
+        const old = order[i];
+        if (!seen.has(old) || old === eventId) continue;
         evicted.push(old);
         changes.set(SEEN_PREFIX + old, DELETE);
       }
       return evicted;
     },
     confirm(eventId, evicted) {
-      seen.add(eventId);
+      if (!seen.has(eventId)) {
+        seen.add(eventId);
+        order.push(eventId);
+      }
       if (evicted !== undefined) for (const old of evicted) seen.delete(old);
+      while (head < order.length && !seen.has(order[head])) head++;
+      if (head >= 1024 && head * 2 >= order.length) {
+        order = order.slice(head);
+        head = 0;
+      }
     },
     restore(keys) {
       seen.clear();
-      for (const key of keys) if (key.startsWith(SEEN_PREFIX)) seen.add(key.slice(SEEN_PREFIX.length));
+      order = [];
+      head = 0;
+      for (const key of keys) {
+        if (!key.startsWith(SEEN_PREFIX)) continue;
+        const id = key.slice(SEEN_PREFIX.length);
+        seen.add(id);
+        order.push(id);
+      }
     },
   };
 }

@@ -37,6 +37,8 @@ export interface StateTransaction extends KeyedState {
   readonly changes: ReadonlyMap<string, unknown>;
   /** Ends the transaction: later writes throw (a late write from a timed-out attempt is not kept). */
   close(): void;
+  /** The write set itself (created if empty), for the runner to add its own records before commit. */
+  changeSet(): Map<string, unknown>;
 }
 
 /** One message's write set; reads fall through to the committed data. */
@@ -81,14 +83,45 @@ class Transaction implements StateTransaction {
     this.#closed = true;
   }
 
+  changeSet(): Map<string, unknown> {
+    return (this.#changes ??= new Map());
+  }
+
   #write(key: string, value: unknown): void {
     if (this.#closed) throw new RtmlError("FAILED_PRECONDITION", `state write to ${key} after process() finished`);
     (this.#changes ??= new Map()).set(key, value);
   }
 }
 
+/**
+ * Changelog payloads are encoded into views of shared slabs (never reused, so a transport may keep a
+ * view as long as it likes): one small typed array per record instead of one ArrayBuffer.
+ */
+const SLAB_SIZE = 64 * 1024;
+let slab = new Uint8Array(SLAB_SIZE);
+let slabOff = 0;
+/** Pre-encoded small non-negative integers (counters, the event-id marker). */
+const SMALL_INTS: Uint8Array[] = Array.from({ length: 256 }, (_, i) => encoder.encode(String(i)));
+
+function encodeText(json: string): Uint8Array {
+  const max = json.length * 3;
+  if (max > SLAB_SIZE / 8) return encoder.encode(json);
+  if (slabOff + max > SLAB_SIZE) {
+    slab = new Uint8Array(SLAB_SIZE);
+    slabOff = 0;
+  }
+  const { written } = encoder.encodeInto(json, slabOff === 0 ? slab : slab.subarray(slabOff));
+  const view = new Uint8Array(slab.buffer, slabOff, written);
+  slabOff = (slabOff + written + 7) & ~7;
+  return view;
+}
+
 function encode(value: unknown): Uint8Array {
-  return value === DELETED ? TOMBSTONE : encoder.encode(JSON.stringify(value));
+  if (value === DELETED) return TOMBSTONE;
+  if (typeof value === "number" && value >= 0 && value < 256 && Number.isInteger(value)) return SMALL_INTS[value];
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new RtmlError("INVALID_ARGUMENT", "state values must be JSON-serialisable");
+  return encodeText(json);
 }
 
 export function createStateStore(transport: Transport, changelogTopic: string): StateStore {
@@ -104,7 +137,8 @@ export function createStateStore(transport: Transport, changelogTopic: string): 
    * committed values back so that a restore does not resurrect a failed attempt's writes. Rejects
    * with the original error.
    */
-  const compensate = async (changes: ReadonlyMap<string, unknown>, err: unknown): Promise<never> => {
+  const compensate = async (changes: ReadonlyMap<string, unknown>, sent: Promise<unknown>[] | undefined, err: unknown): Promise<never> => {
+    if (sent !== undefined) await Promise.allSettled(sent);
     const undo: Promise<unknown>[] = [];
     for (const key of changes.keys()) {
       try {
@@ -134,32 +168,25 @@ export function createStateStore(transport: Transport, changelogTopic: string): 
     get: <T>(key: string) => data.get(key) as T | undefined,
     has: (key) => data.has(key),
     begin: () => new Transaction(data),
-    commit(changes) {
-      if (changes.size === 0) return RESOLVED;
+    async commit(changes) {
+      if (changes.size === 0) return;
       if (changes.size === 1) {
         const [key, value] = changes.entries().next().value as [string, unknown];
-        let payload: Uint8Array;
         try {
-          payload = encode(value);
+          await transport.publish(changelogTopic, encode(value), { key });
         } catch (err) {
-          return Promise.reject(err);
+          await compensate(changes, undefined, err);
         }
-        return transport.publish(changelogTopic, payload, { key }).then(
-          () => apply(changes),
-          (err: unknown) => compensate(changes, err),
-        );
+      } else {
+        const sends: Promise<unknown>[] = [];
+        try {
+          for (const [key, value] of changes) sends.push(transport.publish(changelogTopic, encode(value), { key }));
+          await Promise.all(sends);
+        } catch (err) {
+          await compensate(changes, sends, err);
+        }
       }
-      const sends: Promise<unknown>[] = [];
-      try {
-        for (const [key, value] of changes) sends.push(transport.publish(changelogTopic, encode(value), { key }));
-      } catch (err) {
-        // A value that cannot be serialised: what was sent is harmless (a retry rewrites it); nothing is applied.
-        return Promise.allSettled(sends).then(() => compensate(changes, err));
-      }
-      return Promise.all(sends).then(
-        () => apply(changes),
-        (err: unknown) => Promise.allSettled(sends).then(() => compensate(changes, err)),
-      );
+      apply(changes);
     },
   };
 }

@@ -152,8 +152,8 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
         try {
           txn = store?.begin();
           const ctx = new MessageContext(shared, msg, txn ?? noState);
-          const result = fn(input, ctx);
           try {
+            const result = fn(input, ctx);
             if (isThenable(result)) await withTimeout(result);
           } finally {
             ctx.close();
@@ -165,9 +165,8 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
           }
           if (store !== undefined && txn !== undefined) {
             if (eventId !== undefined && dedup !== undefined) {
-              const changes = new Map(txn.changes);
-              const evicted = dedup.stage(eventId, changes);
-              await store.commit(changes);
+              const evicted = dedup.stage(eventId, txn.changeSet());
+              await store.commit(txn.changes);
               dedup.confirm(eventId, evicted);
             } else if (txn.changes.size > 0) await store.commit(txn.changes);
           }
@@ -293,12 +292,12 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
     logger.error("unexpected runner error", { err });
   }
 
-  return {
+  const runner: FunctionRunner = {
     name: cfg.name,
     state: { get: <T>(key: string) => store?.get<T>(key) },
     stats: () => ({ ...stats }),
     start() {
-      if (stopping !== undefined) return stopping.then(() => this.start());
+      if (stopping !== undefined) return stopping.then(() => runner.start());
       starting ??= doStart().catch((err: unknown) => {
         starting = undefined;
         throw err;
@@ -317,4 +316,5 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
       return stopping;
     },
   };
+  return runner;
 }

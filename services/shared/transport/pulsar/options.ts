@@ -7,10 +7,10 @@ import { RtmlError } from "../../errors.ts";
 /** TLS for wss:// and https:// (admin and WebSocket share the broker's HTTP port). */
 export interface PulsarTlsOptions {
   /** PEM CA bundle that signs the broker's certificate (self-signed / private CA). */
-  ca?: string | Uint8Array;
+  ca?: string | Buffer;
   /** Client certificate and key (PEM) for mutual TLS. */
-  cert?: string | Uint8Array;
-  key?: string | Uint8Array;
+  cert?: string | Buffer;
+  key?: string | Buffer;
   /** Default true; false accepts any certificate (development only). */
   rejectUnauthorized?: boolean;
 }
