@@ -46,6 +46,12 @@ export interface PulsarBroker {
   readonly startMs: number;
   /** SIGTERM (clean shutdown hook), SIGKILL after 30 s; removes a temporary data dir. Idempotent. */
   stop(): Promise<void>;
+  /** Stops the JVM, keeping data and ports (a broker outage); up() starts it again. */
+  down(): Promise<void>;
+  /** Starts the JVM again after down() on the same data and ports; waits until ready. */
+  up(): Promise<void>;
+  /** down() then up(). */
+  restart(): Promise<void>;
 }
 
 
@@ -114,17 +120,15 @@ export async function waitForPulsar(adminUrl: string, deadlineMs: number, alive:
   }
 }
 
-/** Provisions (if needed), starts and waits for a broker. */
-export async function startPulsarBroker(options: PulsarBrokerOptions = {}): Promise<PulsarBroker> {
-  await provisionPulsar();
-  const binaryPort = options.binaryPort || (await freePort());
-  const httpPort = options.httpPort || (await freePort());
-  const temporary = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "rtml-pulsar-"));
-  const args = [join(HERE, "run.sh"), "--binary-port", String(binaryPort), "--http-port", String(httpPort), "--data-dir", dataDir];
-  if (temporary || options.fresh === true) args.push("--fresh");
-  const logFile = options.log === "inherit" ? undefined : (options.log ?? join(dataDir, "broker.log"));
-  const started = Date.now();
+interface Running {
+  readonly pid: number;
+  readonly exited: () => boolean;
+  /** SIGTERM, SIGKILL after 30 s; resolves when the JVM is gone. */
+  kill(): Promise<void>;
+}
+
+/** Spawns run.sh (which execs the JVM) and waits for readiness; kills it when it never gets ready. */
+async function launch(args: string[], logFile: string | undefined, adminUrl: string, readyTimeoutMs: number): Promise<Running> {
   let child: ChildProcess;
   if (logFile === undefined) {
     child = spawn("bash", args, { stdio: ["ignore", "inherit", "inherit"] });
@@ -140,23 +144,23 @@ export async function startPulsarBroker(options: PulsarBrokerOptions = {}): Prom
   // Never leave a JVM behind, whatever happens to this process.
   const killOnExit = (): void => void child.kill("SIGKILL");
   process.once("exit", killOnExit);
-
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      if (!exited) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-        await exit;
-        clearTimeout(timer);
-      }
-      process.removeListener("exit", killOnExit);
-      if (temporary) rmSync(dataDir, { recursive: true, force: true });
-    })());
-
-  const adminUrl = `http://127.0.0.1:${httpPort}`;
+  let killing: Promise<void> | undefined;
+  const running: Running = {
+    pid: child.pid ?? -1,
+    exited: () => exited,
+    kill: () =>
+      (killing ??= (async () => {
+        if (!exited) {
+          child.kill("SIGTERM");
+          const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+          await exit;
+          clearTimeout(timer);
+        }
+        process.removeListener("exit", killOnExit);
+      })()),
+  };
   try {
-    await waitForPulsar(adminUrl, options.readyTimeoutMs ?? 180_000, () => !exited);
+    await waitForPulsar(adminUrl, readyTimeoutMs, () => !exited);
   } catch (err) {
     let tail = "";
     try {
@@ -164,16 +168,58 @@ export async function startPulsarBroker(options: PulsarBrokerOptions = {}): Prom
     } catch {
       // no log
     }
-    await stop();
+    await running.kill();
     throw new RtmlError("UNAVAILABLE", `${(err as Error).message}${tail === "" ? "" : `; broker log tail:\n${tail}`}`, { cause: err });
   }
+  return running;
+}
+
+/** Provisions (if needed), starts and waits for a broker. */
+export async function startPulsarBroker(options: PulsarBrokerOptions = {}): Promise<PulsarBroker> {
+  await provisionPulsar();
+  const binaryPort = options.binaryPort || (await freePort());
+  const httpPort = options.httpPort || (await freePort());
+  const temporary = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "rtml-pulsar-"));
+  const args = [join(HERE, "run.sh"), "--binary-port", String(binaryPort), "--http-port", String(httpPort), "--data-dir", dataDir];
+  const logFile = options.log === "inherit" ? undefined : (options.log ?? join(dataDir, "broker.log"));
+  const adminUrl = `http://127.0.0.1:${httpPort}`;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 180_000;
+  const started = Date.now();
+  let running: Running;
+  try {
+    running = await launch(temporary || options.fresh === true ? [...args, "--fresh"] : args, logFile, adminUrl, readyTimeoutMs);
+  } catch (err) {
+    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const startMs = Date.now() - started;
+  let stopped: Promise<void> | undefined;
   return {
     serviceUrl: `pulsar://127.0.0.1:${binaryPort}`,
     adminUrl,
     dataDir,
     logFile,
-    pid: child.pid ?? -1,
-    startMs: Date.now() - started,
-    stop,
+    get pid() {
+      return running.pid;
+    },
+    startMs,
+    async restart() {
+      if (stopped !== undefined) throw new RtmlError("FAILED_PRECONDITION", "the broker was stopped");
+      await running.kill();
+      running = await launch(args, logFile, adminUrl, readyTimeoutMs);
+    },
+    async down() {
+      await running.kill();
+    },
+    async up() {
+      if (!running.exited()) return;
+      running = await launch(args, logFile, adminUrl, readyTimeoutMs);
+    },
+    stop: () =>
+      (stopped ??= (async () => {
+        await running.kill();
+        if (temporary) rmSync(dataDir, { recursive: true, force: true });
+      })()),
   };
 }

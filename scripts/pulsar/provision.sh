@@ -47,7 +47,7 @@ resolve() {
 # Offline first: with a warm ~/.m2 this skips Central's metadata checks (~30 s); online otherwise.
 if ! resolve -o >/dev/null 2>&1; then resolve >&2; fi
 for jar in "pulsar-broker-$VERSION" rocksdbjni bookkeeper-server pulsar-websocket log4j-slf4j2-impl; do
-  if [[ "$PROFILE" == perf && "$jar" != log4j-slf4j2-impl ]]; then jar="pulsar-testclient-$VERSION"; fi
+  if [[ "$PROFILE" == perf && "$jar" != log4j-slf4j2-impl ]]; then jar="pulsar-testclient-"; fi
   if ! compgen -G "$tmp/$jar*.jar" >/dev/null; then log "resolution is missing $jar"; exit 4; fi
 done
 rm -rf "$LIB"

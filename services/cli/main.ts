@@ -22,6 +22,7 @@ import { grpcPorts } from "./mesh.ts";
 import { replayOverGrpc } from "./replay.ts";
 import { serve, signalled } from "./serve.ts";
 import { queryStatus, statusTable } from "./status.ts";
+import { meshTelemetryFromEnv } from "./telemetry.ts";
 import { runUp, summaryTable } from "./up.ts";
 
 const USAGE = `rtml — a real-time machine-learning mesh
@@ -50,10 +51,14 @@ Options of up:
                         drift-monitor P+5 (default 50051; 0 = free ports). serve: the service's port.
   --grpc-host H         address to bind (up: 127.0.0.1, serve: 0.0.0.0) or, for status, to ask
   --no-grpc             up: do not serve gRPC
+  --metrics-port P      up: Prometheus /metrics per service on P..P+5 (same order as --grpc-port; default
+                        METRICS_PORT if set, else none). serve: METRICS_PORT, default 9464.
 
 Environment: RTML_TRANSPORT, RTML_MODEL, RTML_SNAPSHOT_EVERY, RTML_LOG_LEVEL, RTML_DATASET, PULSAR_URL,
 PULSAR_ADMIN_URL, PULSAR_TOKEN, NATS_URL, GRPC_PORT, GRPC_HOST, GRPC_TLS_CERT, GRPC_TLS_KEY, GRPC_TLS_CA,
-GRPC_TLS_CLIENT_AUTH, GRPC_MAX_MESSAGE_BYTES, RTML_FEATURE_ADDR (see README).`;
+GRPC_TLS_CLIENT_AUTH, GRPC_MAX_MESSAGE_BYTES, RTML_FEATURE_ADDR, METRICS_PORT, RTML_TRACE_PARENT, and the
+standard OTEL_* variables, e.g. OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 to send traces to
+Jaeger (see README).`;
 
 function parseLabelDelay(text: string | undefined): LabelDelay | undefined {
   if (text === undefined) return undefined;
@@ -92,6 +97,7 @@ export async function main(argv: string[]): Promise<number> {
       "grpc-port": { type: "string" },
       "grpc-host": { type: "string" },
       "no-grpc": { type: "boolean", default: false },
+      "metrics-port": { type: "string" },
       to: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -112,6 +118,8 @@ export async function main(argv: string[]): Promise<number> {
   if (command === "up") {
     const keepServing = !values.json && !values.exit && !values["no-grpc"];
     const transport = await createTransport(config);
+    const metricsPort = positiveInt("metrics-port", values["metrics-port"] ?? (env.METRICS_PORT ? String(config.metricsPort) : undefined));
+    const telemetry = meshTelemetryFromEnv(env, logger, metricsPort);
     const summary = await runUp(
       {
         dataset: values.dataset ?? "elec2",
@@ -123,6 +131,7 @@ export async function main(argv: string[]): Promise<number> {
         seed: positiveInt("seed", values.seed),
         json: values.json,
         grpc: values["no-grpc"] ? false : { host: values["grpc-host"], basePort: grpcPort ?? 50051 },
+        telemetry: telemetry.of,
         untilStopped: keepServing
           ? async (s) => {
               process.stdout.write(`\n${summaryTable(s)}\n\n${endpointsTable(s.grpc_endpoints ?? {})}\nserving gRPC; Ctrl-C stops\n`);
@@ -133,7 +142,7 @@ export async function main(argv: string[]): Promise<number> {
       config,
       transport,
       logger,
-    );
+    ).finally(() => telemetry.shutdown());
     await transport.close();
     if (values.json) process.stdout.write(JSON.stringify(summary) + "\n");
     else if (!keepServing) process.stdout.write(`\n${summaryTable(summary)}\n`);

@@ -14,6 +14,8 @@ import type { FeatureLookup } from "../shared/feature-lookup.ts";
 import { grpcServeOptions } from "../shared/grpc/grpc-config.ts";
 import { RtmlError } from "../shared/errors.ts";
 import type { ServiceDeps } from "../shared/service.ts";
+import { createOtelMetrics, teeMetrics } from "../shared/telemetry/otel-metrics.ts";
+import type { Telemetry } from "../shared/telemetry/telemetry.ts";
 import { startTrain } from "../train/main.ts";
 import { startValidate } from "../validate/main.ts";
 
@@ -31,6 +33,11 @@ export interface MeshGrpcOptions {
 export interface MeshOptions {
   emitRaw?: boolean;
   grpc?: MeshGrpcOptions | false;
+  /**
+   * Each service's telemetry (its own service.name; see shared/telemetry/mesh-telemetry.ts); undefined
+   * for a service: no spans, no OpenTelemetry metrics. The service's metrics also go to its meter.
+   */
+  telemetry?: (service: ServiceName) => Telemetry | undefined;
 }
 
 /** The port each service gets: explicit ports first, else basePort + its index (0 stays 0). */
@@ -46,8 +53,13 @@ export function grpcPorts(o: MeshGrpcOptions): Record<ServiceName, number> {
 export async function startMesh(deps: ServiceDeps, options: MeshOptions = {}) {
   const ports = options.grpc ? grpcPorts(options.grpc) : undefined;
   const host = options.grpc ? (options.grpc.host ?? "127.0.0.1") : "127.0.0.1";
+  const withTelemetry = (name: ServiceName): ServiceDeps => {
+    const telemetry = options.telemetry?.(name) ?? deps.telemetry;
+    if (telemetry === undefined) return deps;
+    return { ...deps, telemetry, metrics: telemetry.metrics ? teeMetrics(deps.metrics, createOtelMetrics(telemetry.meter)) : deps.metrics };
+  };
   const depsOf = (name: ServiceName): ServiceDeps =>
-    ports ? { ...deps, grpc: grpcServeOptions(deps.config, { host, port: ports[name] }) } : { ...deps, grpc: undefined };
+    ports ? { ...withTelemetry(name), grpc: grpcServeOptions(deps.config, { host, port: ports[name] }) } : { ...withTelemetry(name), grpc: undefined };
   // infer starts before feature; its lookup is bound once feature is up.
   let lookup: FeatureLookup | undefined;
   const lateLookup: FeatureLookup = {

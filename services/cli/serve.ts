@@ -17,7 +17,9 @@ import type { Logger } from "../shared/logger.ts";
 import { createMetricsRegistry } from "../shared/metrics.ts";
 import type { RunningService, ServiceDeps } from "../shared/service.ts";
 import type { Transport } from "../shared/transport/transport.ts";
+import { createOtelMetrics, teeMetrics } from "../shared/telemetry/otel-metrics.ts";
 import { startTrain } from "../train/main.ts";
+import { serviceTelemetryFromEnv } from "./telemetry.ts";
 import { startValidate } from "../validate/main.ts";
 
 const starters: Record<ServiceName, (deps: ServiceDeps) => Promise<RunningService>> = {
@@ -37,6 +39,8 @@ export interface ServeOptions {
   replay?: string;
   /** gRPC port (over GRPC_PORT); default the service's `rtml up` port. */
   grpcPort?: number;
+  /** Where OTEL_* are read (default process.env). */
+  env?: Record<string, string | undefined>;
   /** Resolves to stop (default: SIGTERM or SIGINT). */
   stopSignal?: Promise<string>;
 }
@@ -54,11 +58,19 @@ export async function serve(name: ServiceName, opts: ServeOptions): Promise<void
   const { config } = opts;
   const schema = config.dataset.includes("/") ? loadSchema(config.dataset) : resolveDataset(config.dataset).schema;
   const port = opts.grpcPort ?? config.grpcPort ?? DEFAULT_GRPC_PORTS[name];
+  const telemetry = serviceTelemetryFromEnv(name, opts.env ?? process.env, config, logger);
+  const tel = telemetry.handle.exporting ? telemetry.handle.telemetry : undefined;
+  const registry = createMetricsRegistry();
   const deps: ServiceDeps = {
-    transport: opts.transport, config, logger, metrics: createMetricsRegistry(), schema,
+    transport: opts.transport, config, logger, schema,
+    metrics: tel?.metrics ? teeMetrics(registry, createOtelMetrics(tel.meter)) : registry,
+    ...(tel ? { telemetry: tel } : {}),
     grpc: grpcServeOptions(config, { host: "0.0.0.0", port }),
   };
-  const service = await starters[name](deps);
+  const service = await starters[name](deps).catch(async (err: unknown) => {
+    await telemetry.shutdown();
+    throw err;
+  });
   logger.info("serving", { transport: opts.transport.name, dataset: schema.name, grpc: service.grpc?.address });
   if (name === "ingest" && opts.replay) {
     const { ingest } = service as Awaited<ReturnType<typeof startIngest>>;
@@ -68,4 +80,5 @@ export async function serve(name: ServiceName, opts: ServeOptions): Promise<void
   }
   logger.info("stopping", { signal: await stopped });
   await service.stop();
+  await telemetry.shutdown(); // flushes the last spans and metrics
 }

@@ -11,7 +11,7 @@ import { rejectCodeName } from "../shared/messages.ts";
 import type { Transport } from "../shared/transport/transport.ts";
 import type { LabelDelay } from "../ingest/ingest.ts";
 import { createLedger, quantile } from "./accounting.ts";
-import { startMesh, type MeshGrpcOptions } from "./mesh.ts";
+import { startMesh, type MeshGrpcOptions, type MeshOptions } from "./mesh.ts";
 import { createLiveWriter, formatLive, formatTable } from "./progress.ts";
 
 export interface UpOptions {
@@ -28,6 +28,8 @@ export interface UpOptions {
   drainIdleMs?: number;
   /** Serve every service's gRPC API while running (default off here; the CLI turns it on). */
   grpc?: MeshGrpcOptions | false;
+  /** Each service's telemetry (see MeshOptions.telemetry). */
+  telemetry?: MeshOptions["telemetry"];
   /** Called once the replay is summarised, with the mesh still up (e.g. to keep serving until Ctrl-C). */
   untilStopped?: (summary: UpSummary) => Promise<void>;
 }
@@ -73,7 +75,7 @@ export async function runUp(options: UpOptions, config: RtmlConfig, transport: T
   const resolved = resolveDataset(options.dataset, { schema: options.schema });
   const deps = { transport, config, logger, metrics: createMetricsRegistry(), schema: resolved.schema };
   const ledger = await createLedger(transport, rejectCodeName);
-  const mesh = await startMesh(deps, { grpc: options.grpc ?? false });
+  const mesh = await startMesh(deps, { grpc: options.grpc ?? false, ...(options.telemetry ? { telemetry: options.telemetry } : {}) });
   const ingest = mesh.ingest.ingest;
   const live = createLiveWriter(process.stderr);
   const started = performance.now();

@@ -25,6 +25,7 @@ export async function startFeature(
     maxInFlight: deps.config.maxInFlight,
     logger: deps.logger,
     metrics: deps.metrics,
+    telemetry: deps.telemetry,
   });
   // In-process lookups (infer's Predict under `rtml up`) and gRPC GetFeatures read the function's keyed state.
   const running = { ...(await startRunners("feature", [runner])), feature, featureLookup: createLocalFeatureLookup(feature, runner.state) };

@@ -10,12 +10,14 @@
  * `infer_model_rejected`) and rethrows, so the runner retries and then dead-letters the snapshot.
  * With `modelName` set, snapshots of other models on `models` are ignored.
  */
+import type { Tracer } from "@opentelemetry/api";
 import type { Classifier } from "../shared/ml/base.ts";
 import type { Context, MeshFunction } from "../shared/function/types.ts";
 import type { Logger } from "../shared/logger.ts";
 import { codecs, nowMs, type FeatureVector, type ModelSnapshot, type Prediction } from "../shared/messages.ts";
 import { decodeModel, scoreOf } from "../shared/model-snapshot.ts";
 import { Topics } from "../shared/topics.ts";
+import { ATTR_MODEL_NAME, ATTR_MODEL_PREVIOUS_VERSION, ATTR_MODEL_VERSION } from "../shared/telemetry/semconv.ts";
 
 export interface ServingModel {
   readonly name: string;
@@ -28,6 +30,11 @@ export interface InferOptions {
   /** Serve only snapshots of this model (others are ignored). Unset: the first snapshot's name, any name accepted. */
   modelName?: string;
   logger?: Logger;
+  /**
+   * Traces each prediction (`infer <model>`, a child of the message's process span) and each model swap
+   * (`model swap`), both with the model name and version (`rtml.model.*`). Absent: no spans.
+   */
+  tracer?: Tracer;
 }
 
 export interface InferService {
@@ -79,15 +86,25 @@ export function createInferService(options: InferOptions = {}): InferService {
       rejected++;
       throw err;
     }
+    const previous = serving;
     serving = { name: snapshot.modelName || serving.name, version: snapshot.version, model, loadedAtMs: nowMs() };
     swaps++;
+    options.tracer?.startSpan("model swap", {
+      attributes: { [ATTR_MODEL_NAME]: serving.name, [ATTR_MODEL_VERSION]: serving.version, [ATTR_MODEL_PREVIOUS_VERSION]: previous.version },
+    }).end();
     options.logger?.debug("model swapped", { version: snapshot.version, reason: snapshot.reason });
     return true;
   }
 
   return {
     onFeatures(fv: FeatureVector, ctx: Context) {
+      const span = options.tracer?.startSpan(`infer ${serving.name}`);
       const p = predict(fv);
+      if (span !== undefined) {
+        if (span.isRecording()) span.setAttribute(ATTR_MODEL_NAME, p.modelName).setAttribute(ATTR_MODEL_VERSION, p.modelVersion);
+        span.end();
+      }
+      if (p.latencyMs > 0) ctx.metrics.record("event_to_prediction_ms", p.latencyMs);
       ctx.publish(Topics.predictions, codecs.prediction, p, {
         key: fv.entityId,
         properties: ctx.record.properties as Record<string, string>,

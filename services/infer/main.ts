@@ -4,6 +4,8 @@ import { createFunctionRunner } from "../shared/function/runner.ts";
 import { codecs } from "../shared/messages.ts";
 import { startRunners, type RunningService, type ServiceDeps } from "../shared/service.ts";
 import { Topics } from "../shared/topics.ts";
+import { observeGauges } from "../shared/telemetry/gauges.ts";
+import { ATTR_MODEL_NAME } from "../shared/telemetry/semconv.ts";
 import { featureNamesOf } from "../shared/dataset/feature-names.ts";
 import type { FeatureLookup } from "../shared/feature-lookup.ts";
 import { createGrpcFeatureLookup } from "../shared/grpc/feature-lookup.ts";
@@ -18,7 +20,8 @@ export interface InferStartOptions {
 }
 
 export async function startInfer(deps: ServiceDeps, options: InferStartOptions = {}): Promise<RunningService & { infer: InferService }> {
-  const infer = createInferService({ logger: deps.logger });
+  const tracer = deps.telemetry?.tracing ? deps.telemetry.tracer : undefined;
+  const infer = createInferService({ logger: deps.logger, ...(tracer ? { tracer } : {}) });
   // The latest snapshot first, so the first prediction already uses it; then every newer one.
   await deps.transport.ensureTopic(Topics.models, { compacted: true });
   for await (const msg of deps.transport.read(Topics.models)) {
@@ -28,7 +31,7 @@ export async function startInfer(deps: ServiceDeps, options: InferStartOptions =
       deps.logger.error("stored model snapshot rejected; infer starts without it", { err, messageId: msg.messageId });
     }
   }
-  const common = { transport: deps.transport, logger: deps.logger, metrics: deps.metrics };
+  const common = { transport: deps.transport, logger: deps.logger, metrics: deps.metrics, telemetry: deps.telemetry };
   const models = createFunctionRunner({
     ...common,
     name: "infer-models",
@@ -49,7 +52,15 @@ export async function startInfer(deps: ServiceDeps, options: InferStartOptions =
     subscriptionType: "shared",
     maxInFlight: deps.config.maxInFlight,
   });
-  const running = { ...(await startRunners("infer", [models, features])), infer };
+  const unobserve = observeGauges(deps.telemetry, [
+    { name: "rtml.model.version", description: "Version of the model infer is serving (0: none yet)" },
+    { name: "rtml.model.swaps", description: "Model snapshots swapped in" },
+  ], () => {
+    const serving = infer.current();
+    return [["rtml.model.version", serving.version, { [ATTR_MODEL_NAME]: serving.name }], ["rtml.model.swaps", infer.stats().swaps]];
+  });
+  const started = await startRunners("infer", [models, features]);
+  const running = { ...started, infer, stop: async () => (unobserve(), started.stop()) };
   const addr = deps.config.featureAddr;
   const featureLookup = options.featureLookup ?? (addr ? createGrpcFeatureLookup(addr, { tls: clientTlsFromConfig(deps.config) }) : undefined);
   const served = await attachGrpc(running, deps, {

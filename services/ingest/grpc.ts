@@ -39,29 +39,32 @@ export function createIngestGrpc(ingestor: Ingestor, options: IngestGrpcOptions 
       }),
       PublishStream: rpc.bidi(async (events: AsyncIterable<EventWire>, send, ctx) => {
         const props = traceProperties(ctx);
-        const inFlight: { sequence: number; ids: Promise<string[]> }[] = [];
+        // Acks go out in order as soon as each publish is acked by the broker; at most `window` wait.
+        let acks: Promise<void> = Promise.resolve();
+        let failed: unknown;
+        let pending = 0;
         let index = 0;
-        const ackOldest = async () => {
-          const head = inFlight.shift()!;
-          const [eventId] = await raceSignal(head.ids, ctx.signal);
-          await send({ eventId, sequence: head.sequence });
-        };
-        try {
-          for await (const e of events) {
-            const sequence = ingestor.sequence;
-            const ids = Promise.resolve()
-              .then(() => ingestor.publishEvents([eventFromWire(e)], props)).catch((err: unknown) => {
-              throw err instanceof RtmlError ? new RtmlError(err.code, `event #${index}: ${err.message}`, { cause: err, details: err.details }) : err;
-            });
-            ids.catch(() => undefined); // observed in order by ackOldest
-            inFlight.push({ sequence, ids });
-            index++;
-            if (inFlight.length >= window) await ackOldest();
-          }
-          while (inFlight.length > 0) await ackOldest();
-        } finally {
-          for (const p of inFlight) p.ids.catch(() => undefined);
+        for await (const e of events) {
+          if (failed !== undefined) break;
+          const sequence = ingestor.sequence;
+          const at = index++;
+          const ids = Promise.resolve().then(() => ingestor.publishEvents([eventFromWire(e)], props));
+          pending++;
+          acks = acks.then(async () => {
+            let eventId: string;
+            try {
+              [eventId] = await raceSignal(ids, ctx.signal);
+            } catch (err) {
+              throw err instanceof RtmlError ? new RtmlError(err.code, `event #${at}: ${err.message}`, { cause: err, details: err.details }) : err;
+            }
+            await send({ eventId, sequence });
+            pending--;
+          });
+          acks.catch((err: unknown) => void (failed ??= err));
+          ids.catch(() => undefined); // reported through `acks`, in order
+          if (pending >= window) await acks;
         }
+        await acks;
       }),
       PublishLabels: rpc.unary(async (req: { labels: Partial<Label>[] }, ctx) => ({
         accepted: await raceSignal(ingestor.publishLabels(req.labels), ctx.signal),

@@ -4,6 +4,8 @@
  */
 import { attachGrpc } from "../shared/grpc/serve.ts";
 import type { RunningService, ServiceDeps } from "../shared/service.ts";
+import { tracePublish } from "../shared/telemetry/messaging.ts";
+import { noopTelemetry, type Telemetry } from "../shared/telemetry/telemetry.ts";
 import type { Transport } from "../shared/transport/transport.ts";
 import { createIngestGrpc } from "./grpc.ts";
 import { createIngestor, createReplay, type Ingestor, type ReplayOptions, type ReplaySummary } from "./ingest.ts";
@@ -11,6 +13,8 @@ import { openSource, type OpenSourceOptions } from "./source.ts";
 
 export interface IngestServiceOptions {
   transport: Transport;
+  /** Every publish (events and labels) under a PRODUCER span, its context in the message properties. */
+  telemetry?: Telemetry;
 }
 
 export type ReplayRequest = Omit<ReplayOptions, "publish" | "schema" | "source"> & OpenSourceOptions;
@@ -24,7 +28,8 @@ export interface IngestService {
 
 /** Creates the ingest service on a transport. */
 export function createIngestService(options: IngestServiceOptions): IngestService {
-  const publish: ReplayOptions["publish"] = (topic, payload, opts) => options.transport.publish(topic, payload, opts);
+  const send: ReplayOptions["publish"] = (topic, payload, opts) => options.transport.publish(topic, payload, opts);
+  const publish = tracePublish(options.telemetry ?? noopTelemetry, options.transport.name, send);
   return {
     ingestor: createIngestor({ publish }),
     async replay(dataset, request = {}) {
@@ -36,7 +41,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
 
 /** ingest as a running service: no functions (it only publishes), its gRPC API when `deps.grpc` is set. */
 export async function startIngest(deps: ServiceDeps): Promise<RunningService & { ingest: IngestService }> {
-  const ingest = createIngestService({ transport: deps.transport });
+  const ingest = createIngestService({ transport: deps.transport, telemetry: deps.telemetry });
   const running = { name: "ingest" as const, runners: [], ingest, stop: async () => undefined };
   return attachGrpc(running, deps, { service: "ingest", bindings: () => [createIngestGrpc(ingest.ingestor)] });
 }

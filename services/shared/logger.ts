@@ -1,5 +1,9 @@
+import { isSpanContextValid, trace } from "@opentelemetry/api";
+
 /**
- * A JSON-lines logger. Trace and span ids are added by the telemetry layer through `bindings`.
+ * A JSON-lines logger. A line written while a span is active (e.g. inside a function's process(), which
+ * the runner runs in its `process <topic>` span) carries that span's `trace_id` and `span_id`; with no
+ * OpenTelemetry context manager installed there never is one.
  * Values under keys that look like secrets (token, password, secret, authorization) are redacted.
  */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
@@ -27,7 +31,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const bindings = options.bindings ?? {};
   const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < threshold) return;
-    const entry: Record<string, unknown> = { time: new Date().toISOString(), level, msg, ...bindings, ...fields };
+    const entry: Record<string, unknown> = { time: new Date().toISOString(), level, msg, ...bindings };
+    const span = trace.getActiveSpan()?.spanContext();
+    if (span !== undefined && isSpanContextValid(span)) {
+      entry.trace_id = span.traceId;
+      entry.span_id = span.spanId;
+    }
+    Object.assign(entry, fields);
     for (const k of Object.keys(entry)) if (SECRET_KEY.test(k)) entry[k] = "[redacted]";
     if (entry.err instanceof Error) entry.err = { name: entry.err.name, message: entry.err.message, code: (entry.err as { code?: unknown }).code };
     write(JSON.stringify(entry));

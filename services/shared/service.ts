@@ -5,6 +5,7 @@ import type { FunctionRunner } from "./function/types.ts";
 import type { GrpcServeOptions } from "./grpc/serve.ts";
 import type { Logger } from "./logger.ts";
 import type { MetricsRegistry } from "./metrics.ts";
+import type { Telemetry } from "./telemetry/telemetry.ts";
 import type { Transport } from "./transport/transport.ts";
 
 export interface ServiceDeps {
@@ -13,6 +14,11 @@ export interface ServiceDeps {
   logger: Logger;
   metrics: MetricsRegistry;
   schema: DatasetSchema;
+  /**
+   * The service's tracer and meter (its own resource, service.name = the service); absent: no spans and
+   * no OpenTelemetry metrics (the runner then does no telemetry work at all).
+   */
+  telemetry?: Telemetry;
   /** Serve the service's gRPC API (with health and reflection); absent: no gRPC server. */
   grpc?: GrpcServeOptions;
 }

@@ -20,6 +20,7 @@ export async function startValidate(deps: ServiceDeps): Promise<RunningService &
     maxInFlight: deps.config.maxInFlight,
     logger: deps.logger,
     metrics: deps.metrics,
+    telemetry: deps.telemetry,
   });
   const running = { ...(await startRunners("validate", [runner])), validate };
   return attachGrpc(running, deps, { service: "validate", bindings: () => [createValidateGrpc(validate)] });

@@ -8,7 +8,7 @@
  */
 import { after } from "node:test";
 import { isRtmlError } from "../../services/shared/errors.ts";
-import { startPulsarBroker, type PulsarBroker } from "../../scripts/pulsar/broker.ts";
+import { provisionPulsar, startPulsarBroker, type PulsarBroker } from "../../scripts/pulsar/broker.ts";
 
 export type { PulsarBroker } from "../../scripts/pulsar/broker.ts";
 
@@ -28,12 +28,13 @@ export async function stopPulsarBroker(): Promise<void> {
 }
 
 /**
- * Why a broker cannot be had here, or undefined when it can: only provisioning failures (no java or
- * mvn, Maven Central unreachable) count; under CI (process.env.CI set) they are errors, not reasons.
+ * Why a broker cannot be had here, or undefined when it can (provisions the jars, starts nothing):
+ * only provisioning failures (no java or mvn, Maven Central unreachable) count; under CI
+ * (process.env.CI set) they are errors, not reasons.
  */
 export async function pulsarUnavailableReason(): Promise<string | undefined> {
   try {
-    await pulsarBroker();
+    await provisionPulsar();
     return undefined;
   } catch (err) {
     if (isRtmlError(err) && err.details.provisioning === true && process.env.CI === undefined) {

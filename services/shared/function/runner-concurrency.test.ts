@@ -261,4 +261,22 @@ describe("function runner: concurrency", () => {
     assert.ok(processed.includes("slow:0") && processed.includes("slow:1"));
     await transport.close();
   });
+
+  it("start() and stop() are idempotent, and a stopped runner starts again", async () => {
+    const transport = await createMemoryTransport();
+    const seen: number[] = [];
+    const runner = runnerOn(transport, { name: "restartable", process: (input) => void seen.push(input.n) });
+    await Promise.all([runner.start(), runner.start()]);
+    assert.equal((await transport.stats("in")).subscriptions.restartable.consumers, 1);
+    await transport.publish("in", bytes({ n: 1 }));
+    await waitFor(() => seen.length === 1, "first message");
+    await Promise.all([runner.stop(), runner.stop()]);
+    assert.equal((await transport.stats("in")).subscriptions.restartable.consumers, 0);
+    await transport.publish("in", bytes({ n: 2 }));
+    await runner.start();
+    await waitFor(() => seen.length === 2, "second message after restart");
+    assert.deepEqual(seen, [1, 2]);
+    await runner.stop();
+    await transport.close();
+  });
 });

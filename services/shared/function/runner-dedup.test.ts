@@ -84,28 +84,31 @@ describe("function runner: effectively-once by event id", () => {
     const broker = createMemoryStore({ maxMessageBytes: 64 });
     const first = await createMemoryTransport({ store: broker });
     const calls: string[] = [];
-    // The first delivery writes a value too large for the changelog: the commit fails after the
-    // event-id marker may have been sent; maxRedeliveries 0 dead-letters it.
+    // A value too large for the changelog makes the commit fail after the event-id marker may have
+    // been sent: e1 fails on its first delivery only, e2 on every delivery (then dead-lettered).
     const a = dedupRunner(first, calls, {
       maxRetries: 0,
-      maxRedeliveries: 0,
-      process: (_input, ctx) => {
+      maxRedeliveries: 1,
+      process: (input, ctx) => {
         calls.push(ctx.record.properties["event-id"]);
-        ctx.state.put("big", "x".repeat(100));
+        const fail = input.n === 2 || ctx.record.redeliveryCount === 0;
+        ctx.state.put("last", fail ? "x".repeat(100) : input.n);
       },
     });
     await a.start();
-    await publishMany(first, "in", [{ n: 1 }], eventIds(["e1"]));
-    await waitFor(() => a.stats().deadLettered === 1, "dead-lettered");
+    await publishMany(first, "in", [{ n: 1 }, { n: 2 }], eventIds(["e1", "e2"]));
+    await waitFor(() => a.stats().processed === 1 && a.stats().deadLettered === 1, "e1 processed, e2 dead-lettered");
+    assert.deepEqual([...calls].sort(), ["e1", "e1", "e2", "e2"], "the redelivery of a failed commit is processed");
+    assert.equal(a.stats().duplicates, 0);
     await a.stop();
     await first.close();
     const second = await createMemoryTransport({ store: broker });
     const b = dedupRunner(second, calls);
     await b.start();
-    await publishMany(second, "in", [{ n: 5 }], eventIds(["e1"]));
-    await waitFor(done(b, 1), "second run");
-    assert.equal(b.stats().duplicates, 0);
-    assert.deepEqual(calls, ["e1", "e1"]);
+    await publishMany(second, "in", [{ n: 1 }, { n: 5 }], eventIds(["e1", "e2"]));
+    await waitFor(done(b, 2), "second run");
+    assert.equal(b.stats().duplicates, 1, "e1 committed, so remembered");
+    assert.deepEqual(calls.slice(4), ["e2"], "e2 never committed, so processed");
     assert.equal(b.state.get("total"), 5);
     await b.stop();
     await second.close();
@@ -144,6 +147,20 @@ describe("function runner: effectively-once by event id", () => {
     await waitFor(done(runner, 3), "settled");
     assert.deepEqual([...calls].sort(), ["e1", "e2"]);
     assert.equal(runner.state.get("total"), 3);
+    await runner.stop();
+    await transport.close();
+  });
+
+  it("treats an empty event id as none: such messages are all processed", async () => {
+    const transport = await createMemoryTransport();
+    const calls: string[] = [];
+    const runner = dedupRunner(transport, calls);
+    await runner.start();
+    await publishMany(transport, "in", [{ n: 1 }, { n: 2 }, { n: 3 }], eventIds(["", "", "e1"]));
+    await waitFor(done(runner, 3), "settled");
+    assert.deepEqual(calls, ["", "", "e1"]);
+    assert.equal(runner.stats().duplicates, 0);
+    assert.equal(runner.state.get("total"), 6);
     await runner.stop();
     await transport.close();
   });

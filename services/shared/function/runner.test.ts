@@ -1,7 +1,6 @@
 /**
  * Delivery semantics of the function runner on the real memory transport: publish-before-ack,
- * at-most-once, retries with backoff, nack → redelivery → dead-letter topic, undecodable payloads and
- * the per-message timeout.
+ * at-most-once, retries with backoff, nack → redelivery → dead-letter topic.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -10,7 +9,6 @@ import { createFunctionRunner } from "./runner.ts";
 import {
   backlog,
   bytes,
-  capturingLogger,
   gate,
   jsonCodec,
   parse,
@@ -18,7 +16,6 @@ import {
   quietLogger,
   readTopic,
   recordingTransport,
-  text,
   waitFor,
   type TraceEvent,
 } from "./test-helpers.ts";
@@ -237,103 +234,4 @@ describe("function runner: delivery", () => {
     await transport.close();
   });
 
-  it("an undecodable payload goes to the dead-letter topic once, acked, never retried", async () => {
-    const transport = await createMemoryTransport();
-    let decodes = 0;
-    const processed: number[] = [];
-    const runner = createFunctionRunner<In>({
-      ...base,
-      name: "decoder",
-      transport,
-      inputs: ["in"],
-      codec: { ...codec, decode: (b) => (decodes++, codec.decode(b)) },
-      process: (input) => void processed.push(input.n),
-    });
-    await runner.start();
-    await transport.publish("in", new TextEncoder().encode("{not json"), { key: "bad", properties: { "event-id": "e1" } });
-    await transport.publish("in", bytes({ n: 2 }));
-    await waitFor(() => runner.stats().processed === 1 && runner.stats().deadLettered === 1, "handled");
-    await runner.stop();
-    assert.equal(decodes, 2);
-    assert.deepEqual(processed, [2]);
-    const dlq = await readTopic(transport, "in-decoder-DLQ");
-    assert.equal(dlq.length, 1);
-    assert.equal(text(dlq[0].payload), "{not json");
-    assert.equal(dlq[0].key, "bad");
-    assert.equal(dlq[0].properties["event-id"], "e1");
-    assert.equal(dlq[0].properties["rtml-error-code"], "INVALID_ARGUMENT");
-    assert.equal(dlq[0].properties.REAL_TOPIC, "in");
-    assert.deepEqual(await backlog(transport, "in", "decoder"), { backlog: 0, unacked: 0 });
-    assert.equal(runner.stats().failed, 1);
-    await transport.close();
-  });
-
-  it("onDecodeError receives the payload and error, may publish, and the message is acked", async () => {
-    const transport = await createMemoryTransport();
-    const errors: string[] = [];
-    const runner = createFunctionRunner<In>({
-      ...base,
-      name: "ondecode",
-      transport,
-      inputs: ["in"],
-      deadLetterTopic: "never-used",
-      process: () => assert.fail("process() must not see an undecodable payload"),
-      onDecodeError: (payload, error, ctx) => {
-        errors.push(error.message);
-        ctx.publish("rejected", jsonCodec<{ raw: string; topic: string }>(), { raw: text(payload), topic: ctx.record.topic });
-      },
-    });
-    await runner.start();
-    await transport.publish("in", new TextEncoder().encode("garbage"));
-    await waitFor(() => runner.stats().received === 1 && runner.stats().inFlight === 0, "handled");
-    await runner.stop();
-    assert.equal(errors.length, 1);
-    assert.match(errors[0], /not JSON/);
-    assert.deepEqual((await readTopic(transport, "rejected")).map((m) => parse(m.payload)), [{ raw: "garbage", topic: "in" }]);
-    assert.deepEqual(await readTopic(transport, "never-used"), []);
-    assert.deepEqual(await backlog(transport, "in", "ondecode"), { backlog: 0, unacked: 0 });
-    await transport.close();
-  });
-
-  it("a hanging async process() times out (DEADLINE_EXCEEDED), is retried, nacked and redelivered", async () => {
-    const transport = await createMemoryTransport();
-    const { logger, lines } = capturingLogger("warn");
-    const late = gate();
-    let lateError: unknown;
-    const calls: number[] = [];
-    const runner = createFunctionRunner<In>({
-      ...base,
-      name: "slow",
-      transport,
-      inputs: ["in"],
-      logger,
-      timeoutMs: 20,
-      maxRetries: 1,
-      process: async (input, ctx) => {
-        calls.push(ctx.record.redeliveryCount);
-        if (ctx.record.redeliveryCount === 0) {
-          await late.promise; // hangs past the deadline
-          try {
-            ctx.publish("out", codec, { n: -1 });
-          } catch (err) {
-            lateError = err;
-          }
-          return;
-        }
-        ctx.publish("out", codec, { n: input.n });
-      },
-    });
-    await runner.start();
-    await transport.publish("in", bytes({ n: 3 }));
-    await waitFor(() => runner.stats().processed === 1, "processed on redelivery");
-    late.open();
-    await waitFor(() => lateError !== undefined, "late publish refused");
-    await runner.stop();
-    assert.deepEqual(calls, [0, 0, 1]);
-    assert.equal((lateError as { code?: string }).code, "FAILED_PRECONDITION");
-    const failure = lines.find((l) => l.msg === "processing failed; message handed back to the broker");
-    assert.equal((failure?.err as { code?: string } | undefined)?.code, "DEADLINE_EXCEEDED");
-    assert.deepEqual((await readTopic(transport, "out")).map((m) => parse<In>(m.payload).n), [3]);
-    await transport.close();
-  });
 });

@@ -15,6 +15,7 @@ import { Props } from "../topics.ts";
 import type { InboundMessage, Subscription } from "../transport/transport.ts";
 import { MessageContext, noState, publishAll, type ContextShared } from "./context.ts";
 import { createDedupWindow } from "./dedup.ts";
+import { createDeadline, deadLetterOptions } from "./delivery.ts";
 import { createStateStore, type StateStore, type StateTransaction } from "./keyed-state.ts";
 import type { FunctionConfig, FunctionRunner, RunnerStats } from "./types.ts";
 
@@ -73,33 +74,10 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
   let stopping: Promise<void> | undefined;
   let idle: (() => void) | undefined;
 
-  function timeoutError(): RtmlError {
-    return new RtmlError("DEADLINE_EXCEEDED", `${cfg.name}: process() took longer than ${timeoutMs} ms`);
-  }
-
-  /** Waits for an async process() result, rejecting DEADLINE_EXCEEDED after timeoutMs. */
-  function withTimeout(result: PromiseLike<void>): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(timeoutError()), timeoutMs);
-      result.then(
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        (err: unknown) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      );
-    });
-  }
+  const withTimeout = createDeadline(cfg.name, timeoutMs);
 
   async function deadLetter(msg: InboundMessage, err: unknown): Promise<void> {
-    const properties: Record<string, string> = { ...msg.properties, "rtml-error": (err as Error)?.message ?? String(err) };
-    if (err instanceof RtmlError) properties["rtml-error-code"] = err.code;
-    properties.REAL_TOPIC = msg.topic;
-    properties.ORIGIN_MESSAGE_ID = msg.messageId;
-    await transport.publish(dlqOf(msg.topic), msg.payload, { key: msg.key, properties, eventTime: msg.eventTime });
+    await transport.publish(dlqOf(msg.topic), msg.payload, deadLetterOptions(msg, err));
     stats.deadLettered++;
   }
 
@@ -109,8 +87,11 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
     try {
       if (cfg.onDecodeError) {
         const ctx = new MessageContext(shared, msg, noState);
-        await cfg.onDecodeError(msg.payload, err as Error, ctx);
-        ctx.close();
+        try {
+          await cfg.onDecodeError(msg.payload, err as Error, ctx);
+        } finally {
+          ctx.close();
+        }
         if (ctx.outputs !== undefined) await publishAll(transport, ctx.outputs);
       } else await deadLetter(msg, err);
     } catch (inner) {
@@ -139,7 +120,7 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
         await undecodable(msg, err);
         return;
       }
-      const eventId = dedup === undefined ? undefined : msg.properties[Props.eventId];
+      const eventId = dedup === undefined ? undefined : msg.properties[Props.eventId] || undefined;
       if (eventId !== undefined && dedup?.has(eventId)) {
         stats.duplicates++;
         if (!atMostOnce) await msg.ack();
@@ -216,7 +197,7 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
     let orderKey = msg.key;
     if (orderKey === undefined && dedup !== undefined) {
       const eventId = msg.properties[Props.eventId];
-      if (eventId !== undefined) orderKey = EVENT_ID_ORDER + eventId;
+      if (eventId) orderKey = EVENT_ID_ORDER + eventId;
     }
     if (orderKey === undefined) {
       void run(msg, undefined);

@@ -7,6 +7,7 @@ import type { Codec } from "../messages.ts";
 import type { PublishOptions, SubscriptionType, Transport } from "../transport/transport.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
+import type { Telemetry } from "../telemetry/telemetry.ts";
 
 /** Metadata of the message being processed. */
 export interface RecordInfo {
@@ -103,6 +104,13 @@ export interface FunctionConfig<I> {
   secrets?: Record<string, string>;
   logger?: Logger;
   metrics?: Metrics;
+  /**
+   * The service's tracer and meter: a CONSUMER span `process <topic>` per delivery (parent: the
+   * producer's context from the message properties) with process() run inside it, a PRODUCER span
+   * `send <topic>` per output (its context injected as `traceparent`), and per-topic messaging metrics.
+   * Absent: no telemetry work at all.
+   */
+  telemetry?: Telemetry;
   /** Called with a payload that cannot be decoded; default: send to the dead-letter topic. */
   onDecodeError?: (payload: Uint8Array, error: Error, context: Context) => void | Promise<void>;
 }

@@ -8,11 +8,12 @@ import type {
   handleBidiStreamingCall, handleServerStreamingCall, handleUnaryCall, Metadata, ServerDuplexStream,
   ServerUnaryCall, ServerWritableStream,
 } from "@grpc/grpc-js";
+import type { Readable } from "node:stream";
 import { RtmlError } from "../errors.ts";
 import { toGrpcStatus } from "./status.ts";
 
 export interface CallContext {
-  /** Aborted when the client cancels, the deadline passes, or the server shuts down. */
+  /** Aborted when the client cancels or the deadline passes; for streams also when the server shuts down. */
   readonly signal: AbortSignal;
   /** The call's deadline (epoch ms), Infinity when the client set none. */
   readonly deadline: number;
@@ -38,8 +39,11 @@ function checkRequest<T>(request: T): T {
 
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
 
-/** The call's context, and a function detaching it from the server's shutdown signal when the call ends. */
-function contextOf(call: AnyCall, closing: AbortSignal): [CallContext, () => void] {
+/**
+ * The call's context, and a function detaching it from the server's shutdown signal when the call ends.
+ * `closing` is given for streams only: unary calls in flight are drained on shutdown, never cancelled.
+ */
+function contextOf(call: AnyCall, closing: AbortSignal | undefined): [CallContext, () => void] {
   const controller = new AbortController();
   const abort = (why: string) => {
     if (!controller.signal.aborted) controller.abort(new RtmlError("CANCELLED", why));
@@ -47,19 +51,19 @@ function contextOf(call: AnyCall, closing: AbortSignal): [CallContext, () => voi
   if (call.cancelled) abort("call cancelled");
   (call as ServerUnaryCall<unknown, unknown>).once("cancelled", () => abort("call cancelled or deadline exceeded"));
   const onClose = () => abort("server shutting down");
-  if (closing.aborted) onClose();
-  else closing.addEventListener("abort", onClose, { once: true });
+  if (closing?.aborted) onClose();
+  else closing?.addEventListener("abort", onClose, { once: true });
   const d = call.getDeadline();
   const ctx: CallContext = { signal: controller.signal, deadline: d instanceof Date ? d.getTime() : d, metadata: call.metadata, peer: call.getPeer() };
-  return [ctx, () => closing.removeEventListener("abort", onClose)];
+  return [ctx, () => closing?.removeEventListener("abort", onClose)];
 }
 
 export type Unary<Req, Res> = (request: Req, ctx: CallContext) => Res | Promise<Res>;
 
 /** A unary handler from an async function. */
-export function unary<Req, Res>(fn: Unary<Req, Res>, closing: AbortSignal): handleUnaryCall<Req, Res> {
+export function unary<Req, Res>(fn: Unary<Req, Res>): handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    const [ctx, done] = contextOf(call as AnyCall, closing);
+    const [ctx, done] = contextOf(call as AnyCall, undefined);
     Promise.resolve()
       .then(() => fn(checkRequest(call.request), ctx))
       .then(
@@ -105,7 +109,9 @@ export function bidiStream<Req, Res>(
   return (call) => {
     const [ctx, done] = contextOf(call as AnyCall, closing);
     async function* requests(): AsyncIterable<Req> {
-      for await (const r of call as AsyncIterable<Req>) yield checkRequest(r);
+      // Not `for await (… of call)`: a Readable's default iterator destroys the stream when the client
+      // half-closes, which would also close our sending side before the last responses are written.
+      for await (const r of (call as unknown as Readable).iterator({ destroyOnReturn: false })) yield checkRequest(r as Req);
     }
     Promise.resolve()
       .then(() => fn(requests(), sender(call), ctx))
@@ -152,7 +158,7 @@ export const rpc = {
 export function toHandler(method: MethodImpl, closing: AbortSignal): handleUnaryCall<never, unknown> | handleServerStreamingCall<never, never> | handleBidiStreamingCall<never, never> {
   switch (method.kind) {
     case "unary":
-      return unary(method.fn, closing);
+      return unary(method.fn);
     case "serverStream":
       return serverStream(method.fn, closing);
     case "bidi":

@@ -14,6 +14,13 @@ import type { ResolvedOptions, TopicName } from "./options.ts";
 import { createAsyncQueue } from "./queue.ts";
 import { backoff, openSocket, sendFrame, WebSocket } from "./socket.ts";
 
+/**
+ * The WS handler acks through a Java consumer whose acks are grouped (flushed every 100 ms); closing
+ * it sends CloseConsumer before that flush (ConsumerImpl.closeConsumerTasks runs on another thread),
+ * so acks sent just before a close are lost. close() therefore waits this long after the last ack.
+ */
+const ACK_FLUSH_MS = 300;
+
 const TYPES = { exclusive: "Exclusive", shared: "Shared", failover: "Failover", key_shared: "Key_Shared" } as const;
 
 export interface ConsumerContext {
@@ -65,6 +72,7 @@ export async function createPulsarSubscription(ctx: ConsumerContext, topic: Topi
   let socket: WebSocket | undefined;
   let generation = 0;
   let closed = false;
+  let lastAckAt = 0;
   let onServerClose: ((code: number, reason: string) => void) | undefined;
 
   async function control(frame: unknown): Promise<void> {
@@ -77,7 +85,10 @@ export async function createPulsarSubscription(ctx: ConsumerContext, topic: Topi
   }
 
   const settler: Settler = {
-    ack: (rawId) => control({ messageId: rawId }),
+    ack(rawId) {
+      lastAckAt = Date.now();
+      return control({ messageId: rawId });
+    },
     async nack(rawId, delayMs) {
       if (closed || ctx.isClosed()) return;
       // The WS API has one redelivery delay per consumer: a longer one is waited out here first.
@@ -144,6 +155,8 @@ export async function createPulsarSubscription(ctx: ConsumerContext, topic: Topi
       closed = true;
       for (const timer of timers) clearTimeout(timer);
       queue.end();
+      const flush = lastAckAt + ACK_FLUSH_MS - Date.now();
+      if (flush > 0 && socket !== undefined) await new Promise((resolve) => setTimeout(resolve, flush));
       ctx.forget(sub);
       const ws = socket;
       socket = undefined;

@@ -1,0 +1,178 @@
+/**
+ * Tracing through the broker, after the OpenTelemetry messaging conventions (reference §1.3–1.4): a
+ * PRODUCER span `send <topic>` per publish, whose context is injected into the message properties as
+ * W3C `traceparent`/`tracestate`; a CONSUMER span `process <topic>` per received message, whose parent
+ * is that creation context (Telemetry.parentToCreation) and which links to it. API only.
+ *
+ * Cheap when not sampled: an unsampled publish whose properties already carry a traceparent (the same
+ * unsampled trace, passed through by the function) is sent as it is, without copying the properties.
+ */
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Attributes,
+  type Context as OtelContext,
+  type Link,
+  type Span,
+} from "@opentelemetry/api";
+import type { PublishOptions } from "../transport/transport.ts";
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SUBSCRIPTION_NAME,
+  ATTR_MESSAGING_SYSTEM,
+  ATTR_RTML_EVENT_ID,
+  ATTR_RTML_FUNCTION,
+} from "./semconv.ts";
+import type { Telemetry } from "./telemetry.ts";
+
+/** A transport's publish, as ingest and the runner call it. */
+export type PublishFn<R> = (topic: string, payload: Uint8Array, options: PublishOptions) => Promise<R>;
+
+const producerAttributes = new Map<string, Attributes>();
+
+function producerAttrs(system: string, topic: string): Attributes {
+  const key = `${system}\u0000${topic}`;
+  let attrs = producerAttributes.get(key);
+  if (attrs === undefined) {
+    attrs = Object.freeze({
+      [ATTR_MESSAGING_SYSTEM]: system,
+      [ATTR_MESSAGING_DESTINATION_NAME]: topic,
+      [ATTR_MESSAGING_OPERATION_TYPE]: "send",
+      [ATTR_MESSAGING_OPERATION_NAME]: "send",
+    });
+    producerAttributes.set(key, attrs);
+  }
+  return attrs;
+}
+
+/** A started PRODUCER span and the publish options carrying its context. */
+export interface PublishSpan {
+  readonly span: Span;
+  readonly options: PublishOptions | undefined;
+}
+
+/**
+ * Starts the PRODUCER span of one publish under `parent` and returns the options to publish with: the
+ * given ones with `traceparent`/`tracestate` set to the span's context (a copy; the caller's
+ * properties are never changed). End the span once the broker acked the message (see endSpan).
+ */
+export function startPublishSpan(
+  telemetry: Telemetry,
+  system: string,
+  topic: string,
+  options: PublishOptions | undefined,
+  parent: OtelContext,
+): PublishSpan {
+  const span = telemetry.tracer.startSpan(`send ${topic}`, { kind: SpanKind.PRODUCER, attributes: producerAttrs(system, topic) }, parent);
+  const properties = options?.properties;
+  if (!span.isRecording() && properties !== undefined && properties.traceparent !== undefined) return { span, options };
+  const carrier: Record<string, string> = properties === undefined ? {} : { ...properties };
+  propagation.inject(trace.setSpan(parent, span), carrier);
+  if (span.isRecording()) {
+    const eventId = carrier["event-id"];
+    if (eventId !== undefined) span.setAttribute(ATTR_RTML_EVENT_ID, eventId);
+  }
+  return { span, options: options === undefined ? { properties: carrier } : { ...options, properties: carrier } };
+}
+
+/** Ends a span, marking it failed when `err` is given. */
+export function endSpan(span: Span, err?: unknown): void {
+  if (err !== undefined && span.isRecording()) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    span.recordException(e);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
+    span.setAttribute(ATTR_ERROR_TYPE, (e as { code?: unknown }).code !== undefined ? String((e as { code?: unknown }).code) : e.name);
+  }
+  span.end();
+}
+
+/**
+ * Wraps a publish function so every call runs under a PRODUCER span (a child of the active context:
+ * a root for ingest's replay, the gRPC server span for ingest's Publish). Returns `publish` itself when
+ * tracing is off.
+ */
+export function tracePublish<R>(telemetry: Telemetry, system: string, publish: PublishFn<R>): PublishFn<R> {
+  if (!telemetry.tracing) return publish;
+  return async (topic, payload, options) => {
+    const started = startPublishSpan(telemetry, system, topic, options, context.active());
+    try {
+      const result = await publish(topic, payload, started.options ?? options);
+      endSpan(started.span);
+      return result;
+    } catch (err) {
+      endSpan(started.span, err);
+      throw err;
+    }
+  };
+}
+
+/** What a CONSUMER span is started from. */
+export interface ReceivedMessage {
+  readonly topic: string;
+  readonly messageId: string;
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+/** A started CONSUMER span and the context to process the message in. */
+export interface ProcessSpan {
+  readonly span: Span;
+  readonly context: OtelContext;
+}
+
+const consumerAttributes = new Map<string, Attributes>();
+
+function consumerAttrs(system: string, topic: string, subscription: string, fn: string): Attributes {
+  const key = `${system}\u0000${topic}\u0000${subscription}\u0000${fn}`;
+  let attrs = consumerAttributes.get(key);
+  if (attrs === undefined) {
+    attrs = Object.freeze({
+      [ATTR_MESSAGING_SYSTEM]: system,
+      [ATTR_MESSAGING_DESTINATION_NAME]: topic,
+      [ATTR_MESSAGING_SUBSCRIPTION_NAME]: subscription,
+      [ATTR_MESSAGING_OPERATION_TYPE]: "process",
+      [ATTR_MESSAGING_OPERATION_NAME]: "process",
+      [ATTR_RTML_FUNCTION]: fn,
+    });
+    consumerAttributes.set(key, attrs);
+  }
+  return attrs;
+}
+
+/**
+ * Starts the CONSUMER span `process <topic>` of one received message: the creation context is taken
+ * from the message properties; the span is its child (parentToCreation, the default) or a new root,
+ * and links to it either way. Process the message inside the returned context (context.with), so the
+ * function's logs, nested spans and publishes belong to it.
+ */
+export function startProcessSpan(
+  telemetry: Telemetry,
+  system: string,
+  msg: ReceivedMessage,
+  subscription: string,
+  functionName: string,
+): ProcessSpan {
+  const creation = msg.properties.traceparent === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, msg.properties);
+  const producer = trace.getSpanContext(creation);
+  const parent = telemetry.parentToCreation ? creation : ROOT_CONTEXT;
+  const links: Link[] | undefined = producer !== undefined && (producer.traceFlags & TraceFlags.SAMPLED) !== 0 ? [{ context: producer }] : undefined;
+  const span = telemetry.tracer.startSpan(
+    `process ${msg.topic}`,
+    { kind: SpanKind.CONSUMER, attributes: consumerAttrs(system, msg.topic, subscription, functionName), links },
+    parent,
+  );
+  if (span.isRecording()) {
+    span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, msg.messageId);
+    const eventId = msg.properties["event-id"];
+    if (eventId !== undefined) span.setAttribute(ATTR_RTML_EVENT_ID, eventId);
+  }
+  return { span, context: trace.setSpan(parent, span) };
+}

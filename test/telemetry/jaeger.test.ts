@@ -1,0 +1,61 @@
+/**
+ * One event, one trace, six services, read back from a real Jaeger v2: the embedded mesh (all six
+ * services in this process on the memory transport, each with its own TracerProvider) exports over
+ * OTLP/HTTP to a Jaeger started on free loopback ports; the trace is then fetched through Jaeger's HTTP
+ * query API (/api/traces?service=…, /api/traces/<id>) and its spans, parent and link relations and
+ * attributes checked. Skips when Jaeger is not built, unless CI is set (then it fails).
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { loadConfig } from "../../services/shared/config.ts";
+import { createLogger } from "../../services/shared/logger.ts";
+import { SERVICE_NAMES } from "../../services/shared/config.ts";
+import { createMeshTelemetry } from "../../services/shared/telemetry/mesh-telemetry.ts";
+import { createMemoryTransport } from "../../services/shared/transport/memory/memory-transport.ts";
+import { runUp } from "../../services/cli/up.ts";
+import { jaegerUnavailableReason, startJaeger, type Jaeger } from "../support/jaeger.ts";
+import { assertEventTrace, findSixServiceTrace, serviceOf, SIX } from "./trace-assertions.ts";
+
+const unavailable = jaegerUnavailableReason();
+if (unavailable !== undefined && process.env.CI !== undefined) {
+  throw new Error(`${unavailable} (CI is set: .ci/run must build Jaeger first)`);
+}
+
+describe("traces in Jaeger: embedded mesh", { skip: unavailable, timeout: 180_000 }, () => {
+  let jaeger: Jaeger;
+  before(async () => {
+    jaeger = await startJaeger();
+  });
+  after(async () => {
+    await jaeger?.stop();
+  });
+
+  it("one event's trace holds the spans of all six services, with parent and link relations and attributes", async () => {
+    const telemetry = createMeshTelemetry({
+      services: SERVICE_NAMES,
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttp, OTEL_BSP_SCHEDULE_DELAY: "200" },
+      serviceVersion: "test",
+    });
+    assert.equal(telemetry.tracing, true);
+    const transport = await createMemoryTransport();
+    try {
+      const summary = await runUp(
+        { dataset: "elec2", maxEvents: 300, json: true, telemetry: telemetry.of },
+        loadConfig({}),
+        transport,
+        createLogger({ level: "warn" }),
+      );
+      assert.equal(summary.lost, 0);
+      assert.ok(summary.predictions > 0);
+    } finally {
+      await transport.close();
+      await telemetry.shutdown(); // flushes every service's spans to Jaeger
+    }
+
+    const services = await jaeger.services();
+    for (const s of SIX) assert.ok(services.includes(s), `Jaeger knows service ${s} (has ${services.join(", ")})`);
+    const trace = await findSixServiceTrace(jaeger);
+    assert.deepEqual([...new Set(trace.spans.map((s) => serviceOf(trace, s)))].sort(), [...SIX].sort());
+    assertEventTrace(trace, "memory");
+  });
+});
