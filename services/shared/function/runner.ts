@@ -8,6 +8,7 @@
  *
  * Per message the hot path is one async function (no promise chains or closures per message).
  */
+import { context, type Span } from "@opentelemetry/api";
 import { RtmlError } from "../errors.ts";
 import { createLogger } from "../logger.ts";
 import { noopMetrics } from "../metrics.ts";
@@ -17,6 +18,7 @@ import { MessageContext, noState, publishAll, type ContextShared } from "./conte
 import { createDedupWindow } from "./dedup.ts";
 import { createDeadline, deadLetterOptions } from "./delivery.ts";
 import { createStateStore, type StateStore, type StateTransaction } from "./keyed-state.ts";
+import { createRunnerTelemetry } from "./runner-telemetry.ts";
 import type { FunctionConfig, FunctionRunner, RunnerStats } from "./types.ts";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -50,6 +52,8 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
   const dlqOf = (topic: string) => cfg.deadLetterTopic ?? `${topic}-${subscriptionName}-DLQ`;
   const logger = (cfg.logger ?? createLogger()).child({ function: cfg.name });
   const metrics = cfg.metrics ?? noopMetrics;
+  // Spans and OTel metrics (runner-telemetry.ts); undefined without telemetry: no work per message.
+  const telemetry = createRunnerTelemetry({ telemetry: cfg.telemetry, functionName: cfg.name, subscription: subscriptionName, transport, inputs: cfg.inputs });
   const shared: ContextShared = {
     functionName: cfg.name,
     logger,
@@ -110,6 +114,9 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
 
   /** Processes one delivery to its end (ack or nack); never rejects. */
   async function run(msg: InboundMessage, orderKey: string | undefined): Promise<void> {
+    const span: Span | undefined = telemetry?.begin(msg);
+    const t0 = telemetry === undefined ? 0 : performance.now();
+    let failure: { err: unknown } | undefined;
     try {
       stats.received++;
       if (atMostOnce) await msg.ack();
@@ -117,6 +124,7 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
       try {
         input = codec.decode(msg.payload);
       } catch (err) {
+        failure = { err };
         await undecodable(msg, err);
         return;
       }
@@ -134,7 +142,7 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
           txn = store?.begin();
           const ctx = new MessageContext(shared, msg, txn ?? noState);
           try {
-            const result = fn(input, ctx);
+            const result = span === undefined ? fn(input, ctx) : context.with(telemetry!.contextOf(span), fn, undefined, input, ctx);
             if (isThenable(result)) await withTimeout(result);
           } finally {
             ctx.close();
@@ -142,7 +150,7 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
           }
           if (ctx.outputs !== undefined) {
             published = true;
-            await publishAll(transport, ctx.outputs);
+            await (span === undefined ? publishAll(transport, ctx.outputs) : telemetry!.publish(ctx.outputs, span));
           }
           if (store !== undefined && txn !== undefined) {
             if (eventId !== undefined && dedup !== undefined) {
@@ -158,6 +166,7 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
             continue;
           }
           stats.failed++;
+          failure = { err };
           logger.warn("processing failed; message handed back to the broker", {
             err,
             messageId: msg.messageId,
@@ -176,6 +185,7 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
       // ack or nack failed (e.g. the transport closed): the broker redelivers the message.
       logger.warn("could not settle message; the broker will redeliver it", { err, messageId: msg.messageId, topic: msg.topic });
     } finally {
+      telemetry?.end(msg.topic, span, t0, failure !== undefined, failure?.err);
       settle(orderKey);
     }
   }
