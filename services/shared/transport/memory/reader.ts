@@ -28,7 +28,7 @@ function openReader(client: ClientState, topicName: string, untilEnd: boolean): 
     };
   }
   const topic: TopicState = getTopic(client.store, topicName);
-  const snapshot: Entry[] = topic.view === undefined ? [] : [...topic.view.values()];
+  const snapshot: Entry[] = topic.view === undefined ? [] : [...topic.view.values()].sort((a, b) => a.seq - b.seq);
   let index = 0;
   const end = topic.nextSeq;
   const reader: ReaderState = { pos: topic.view === undefined ? firstSeq(topic) : topic.nextSeq, wake: undefined };
