@@ -4,7 +4,7 @@
  */
 import { attachGrpc } from "../shared/grpc/serve.ts";
 import type { RunningService, ServiceDeps } from "../shared/service.ts";
-import { tracePublish } from "../shared/telemetry/messaging.ts";
+import { countPublish, tracePublish } from "../shared/telemetry/messaging.ts";
 import { noopTelemetry, type Telemetry } from "../shared/telemetry/telemetry.ts";
 import type { Transport } from "../shared/transport/transport.ts";
 import { createIngestGrpc } from "./grpc.ts";
@@ -29,7 +29,8 @@ export interface IngestService {
 /** Creates the ingest service on a transport. */
 export function createIngestService(options: IngestServiceOptions): IngestService {
   const send: ReplayOptions["publish"] = (topic, payload, opts) => options.transport.publish(topic, payload, opts);
-  const publish = tracePublish(options.telemetry ?? noopTelemetry, options.transport.name, send);
+  const telemetry = options.telemetry ?? noopTelemetry;
+  const publish = tracePublish(telemetry, options.transport.name, countPublish(telemetry, options.transport.name, send));
   return {
     ingestor: createIngestor({ publish }),
     async replay(dataset, request = {}) {

@@ -14,7 +14,7 @@ import { createMeshTelemetry } from "../../services/shared/telemetry/mesh-teleme
 import { createMemoryTransport } from "../../services/shared/transport/memory/memory-transport.ts";
 import { runUp } from "../../services/cli/up.ts";
 import { jaegerUnavailableReason, startJaeger, type Jaeger } from "../support/jaeger.ts";
-import { assertEventTrace, findSixServiceTrace, serviceOf, SIX } from "./trace-assertions.ts";
+import { assertEventTrace, findSixServiceTrace, serviceOf, SIX, tag } from "./trace-assertions.ts";
 
 const unavailable = jaegerUnavailableReason();
 if (unavailable !== undefined && process.env.CI !== undefined) {
@@ -57,5 +57,17 @@ describe("traces in Jaeger: embedded mesh", { skip: unavailable, timeout: 180_00
     const trace = await findSixServiceTrace(jaeger);
     assert.deepEqual([...new Set(trace.spans.map((s) => serviceOf(trace, s)))].sort(), [...SIX].sort());
     assertEventTrace(trace, "memory");
+
+    // Model swaps: train's `send models` → infer's `process models` → `model swap`, with the versions.
+    const swaps = await jaeger.traces("infer", { operation: "model swap", limit: "5" });
+    assert.ok(swaps.length > 0, "infer traced its model swaps");
+    const swapTrace = swaps[0];
+    const swap = swapTrace.spans.find((s) => s.operationName === "model swap" && serviceOf(swapTrace, s) === "infer");
+    assert.ok(swap);
+    assert.ok((tag(swap, "rtml.model.version") as number) > 0, "the swap names the new model version");
+    assert.equal(typeof tag(swap, "rtml.model.previous_version"), "number");
+    const consumed = swapTrace.spans.find((s) => s.spanID === swap.references.find((r) => r.refType === "CHILD_OF")?.spanID);
+    assert.equal(consumed?.operationName, "process models", "the swap happens while processing the snapshot message");
+    assert.ok(swapTrace.spans.some((s) => s.operationName === "send models" && serviceOf(swapTrace, s) === "train"), "train's publish is in the trace");
   });
 });

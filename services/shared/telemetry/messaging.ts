@@ -31,6 +31,7 @@ import {
   ATTR_MESSAGING_SYSTEM,
   ATTR_RTML_EVENT_ID,
   ATTR_RTML_FUNCTION,
+  METRIC_MESSAGING_SENT,
 } from "./semconv.ts";
 import type { Telemetry } from "./telemetry.ts";
 
@@ -175,4 +176,18 @@ export function startProcessSpan(
     if (eventId !== undefined) span.setAttribute(ATTR_RTML_EVENT_ID, eventId);
   }
   return { span, context: trace.setSpan(parent, span) };
+}
+
+/**
+ * Wraps a publish function to count what it sends (`messaging.client.sent.messages`, per destination).
+ * Returns `publish` itself when the telemetry has no metric reader.
+ */
+export function countPublish<R>(telemetry: Telemetry, system: string, publish: PublishFn<R>): PublishFn<R> {
+  if (!telemetry.metrics) return publish;
+  const sent = telemetry.meter.createCounter(METRIC_MESSAGING_SENT, { unit: "{message}", description: "Messages published, per topic" });
+  return async (topic, payload, options) => {
+    const result = await publish(topic, payload, options);
+    sent.add(1, producerAttrs(system, topic));
+    return result;
+  };
 }

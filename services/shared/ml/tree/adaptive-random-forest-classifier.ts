@@ -125,8 +125,8 @@ export class AdaptiveRandomForestClassifier implements Classifier {
   }
 
   #treeParams(): Partial<HoeffdingTreeParams> {
-    const { gracePeriod, maxDepth, splitCriterion, delta, tau, leafPrediction, nbThreshold, nSplits, minBranchFraction, removePoorAttrs, meritPreprune } = this.params;
-    return { gracePeriod, maxDepth, splitCriterion, delta, tau, leafPrediction, nbThreshold, nSplits, minBranchFraction, removePoorAttrs, meritPreprune };
+    const { gracePeriod, maxDepth, splitCriterion, delta, tau, leafPrediction, nbThreshold, nSplits, minBranchFraction, removePoorAttrs, meritPreprune, maxShareToSplit } = this.params;
+    return { gracePeriod, maxDepth, splitCriterion, delta, tau, leafPrediction, nbThreshold, nSplits, minBranchFraction, removePoorAttrs, meritPreprune, maxShareToSplit };
   }
 
   #newTree(): ARFTreeClassifier {

@@ -38,6 +38,8 @@ export interface HoeffdingTreeParams {
   removePoorAttrs: boolean;
   /** Consider "no split" as a candidate. Default true. */
   meritPreprune: boolean;
+  /** A leaf whose majority class holds more than this share of its weight stops growing. Default 0.99. */
+  maxShareToSplit: number;
 }
 
 /** River 0.19 defaults. */
@@ -53,6 +55,7 @@ export const HOEFFDING_TREE_DEFAULTS: Readonly<HoeffdingTreeParams> = Object.fre
   minBranchFraction: 0.01,
   removePoorAttrs: false,
   meritPreprune: true,
+  maxShareToSplit: 0.99,
 });
 
 /** Validates and completes HT parameters. */
@@ -66,6 +69,7 @@ export function hoeffdingTreeParams(params: Partial<HoeffdingTreeParams>, name =
   check(p.leafPrediction === "mc" || p.leafPrediction === "nb" || p.leafPrediction === "nba", `${name}: leafPrediction must be mc, nb or nba`);
   check(Number.isInteger(p.nSplits) && p.nSplits > 0, `${name}: nSplits must be a positive integer`);
   check(p.minBranchFraction >= 0 && p.minBranchFraction < 1, `${name}: minBranchFraction must be in [0, 1)`);
+  check(p.maxShareToSplit > 0 && p.maxShareToSplit <= 1, `${name}: maxShareToSplit must be in (0, 1]`);
   return p;
 }
 
@@ -174,7 +178,7 @@ export class HoeffdingTreeClassifier implements Classifier {
   protected attemptSplit(leaf: Leaf, parent: Branch | null, branchNo: number): Branch | undefined {
     if (isPure(leaf.stats)) return undefined;
     const p = this.params;
-    const suggestions = bestSplitSuggestions(leaf, this.criterion, p.meritPreprune);
+    const suggestions = bestSplitSuggestions(leaf, this.criterion, p.meritPreprune, p.maxShareToSplit);
     suggestions.sort((a, b) => (a.merit < b.merit ? -1 : b.merit < a.merit ? 1 : 0));
     let shouldSplit = false;
     if (suggestions.length < 2) shouldSplit = suggestions.length > 0;

@@ -178,8 +178,19 @@ export function isPure(stats: Map<ClassLabel, number>): boolean {
   return true;
 }
 
-/** River `best_split_suggestions`: the null split (when pre-pruning) then one per feature. */
-export function bestSplitSuggestions(leaf: Leaf, criterion: SplitCriterion, meritPreprune: boolean): SplitSuggestion[] {
+/**
+ * River `best_split_suggestions`: the null split (when pre-pruning) then one per feature. When the
+ * majority class holds more than `maxShareToSplit` of the leaf's weight, only the null split is offered
+ * (River's `LeafMajorityClass.best_split_suggestions`), which deactivates the leaf.
+ */
+export function bestSplitSuggestions(leaf: Leaf, criterion: SplitCriterion, meritPreprune: boolean, maxShareToSplit = 1): SplitSuggestion[] {
+  let maj = 0;
+  let total = 0;
+  for (const v of leaf.stats.values()) {
+    total += v;
+    if (v > maj) maj = v;
+  }
+  if (maj !== 0 && maj / total > maxShareToSplit) return [nullSplit()];
   const out: SplitSuggestion[] = [];
   if (meritPreprune) out.push(nullSplit());
   if (leaf.splitters !== null) {

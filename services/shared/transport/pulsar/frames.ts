@@ -41,6 +41,8 @@ export interface Settler {
   nack(rawId: string, delayMs: number | undefined): Promise<void>;
 }
 
+function noop(): void {}
+
 /** An InboundMessage over a frame; ack and nack go to `settler` at most once per delivery. */
 export function toInboundMessage(topic: string, frame: MessageFrame, settler: Settler): InboundMessage {
   const payload = Buffer.from(frame.payload, "base64");
@@ -61,7 +63,9 @@ export function toInboundMessage(topic: string, frame: MessageFrame, settler: Se
       return settled;
     },
     nack(delayMs?: number) {
-      settled ??= settler.nack(frame.messageId, delayMs);
+      // A no-op for a delivery already acked or nacked (whatever that settle's outcome).
+      if (settled !== undefined) return settled.then(noop, noop);
+      settled = settler.nack(frame.messageId, delayMs);
       return settled;
     },
   };
