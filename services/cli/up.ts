@@ -83,7 +83,9 @@ export async function runUp(options: UpOptions, config: RtmlConfig, transport: T
   let lastCount = 0;
   let lastTick = started;
   let rate = 0;
-  const total = options.maxEvents ?? (resolved.kind === "simulator" ? undefined : resolved.name === "elec2" ? 45_312 : undefined);
+  // The simulator is endless in principle; `rtml up` runs 40,000 events of it unless told otherwise.
+  const maxEvents = options.maxEvents ?? (resolved.kind === "simulator" ? DEFAULT_SIMULATOR_EVENTS : undefined);
+  const total = maxEvents ?? (resolved.name === "elec2" ? 45_312 : undefined);
   const ticker = setInterval(() => {
     const now = performance.now();
     const n = ledger.accounted();
@@ -105,10 +107,10 @@ export async function runUp(options: UpOptions, config: RtmlConfig, transport: T
 
   const replay = await ingest.replay(options.dataset, {
     schema: options.schema,
-    maxEvents: options.maxEvents,
+    maxEvents,
     rate: options.rate,
     labelDelay: options.labelDelay,
-    simulator: { seed: options.seed, driftAt: options.driftAt, events: options.maxEvents },
+    simulator: { seed: options.seed, driftAt: options.driftAt, events: maxEvents },
     onProgress: (p) => void (sent = p.events),
   });
   sent = replay.events;
@@ -126,7 +128,7 @@ export async function runUp(options: UpOptions, config: RtmlConfig, transport: T
 
   const status = mesh.driftMonitor.monitor.status();
   const cum = status.cumulative;
-  const driftPoint = resolved.kind === "simulator" ? (options.driftAt ?? Math.floor((options.maxEvents ?? 200_000) / 2)) : null;
+  const driftPoint = resolved.kind === "simulator" ? (options.driftAt ?? Math.floor((maxEvents ?? DEFAULT_SIMULATOR_EVENTS) / 2)) : null;
   const segments = ledger.accuracyBySegment();
   const loop = driftLoop(segments, ledger.bucketSize, driftPoint, alerts.filter((a) => a.kind === 1).map((a) => a.atEvent));
   const concept = alerts.filter((a) => a.kind === 1);
@@ -178,6 +180,9 @@ export async function runUp(options: UpOptions, config: RtmlConfig, transport: T
   }
   return summary;
 }
+
+/** Events of the fraud simulator `rtml up` replays when --max-events is not given (drift half way). */
+export const DEFAULT_SIMULATOR_EVENTS = 40_000;
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 

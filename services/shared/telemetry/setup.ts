@@ -6,7 +6,7 @@
  * is exported and `telemetry.tracing` is false, so the runner does no span work at all.
  *
  * The process-wide parts (the AsyncLocalStorage context manager and the W3C trace-context propagator)
- * are installed once, by the first call.
+ * are installed once, by the first call with tracing on.
  */
 import { randomUUID } from "node:crypto";
 import { context, propagation } from "@opentelemetry/api";
@@ -127,13 +127,14 @@ export function otlpUrl(env: Record<string, string | undefined>, signal: "traces
 
 /** Sets up the SDK for one service. */
 export function createServiceTelemetry(options: ServiceTelemetryOptions): TelemetryHandle {
-  installTelemetryGlobals();
   const env = options.env ?? process.env;
   const settings = options.settings ?? readTelemetrySettings(env);
   const resource = resourceOf(options, env);
   const spanProcessors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
   if (settings.otlpTraces) spanProcessors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter(urlOption(otlpUrl(env, "traces"))), ...settings.batch }));
   const tracing = spanProcessors.length > 0;
+  // The context manager (AsyncLocalStorage) costs a little on every promise: only when tracing.
+  if (tracing) installTelemetryGlobals();
   const tracerProvider = new TracerProvider({ resource, spanProcessors, sampler: options.sampler ?? samplerOf(settings) });
 
   const readers: IMetricReader[] = [...(options.metricReaders ?? [])];

@@ -133,6 +133,12 @@ export class HoeffdingAdaptiveTreeClassifier extends HoeffdingTreeClassifier imp
     return Object.assign(newLeaf(stats, depth), { ada: this.#ada() });
   }
 
+  /** River's memory manager does not see the root's alternate leaf (`iter_leaves`), so it stays inactive. */
+  protected override deactivateOnNullSplit(leaf: Leaf): void {
+    if (this.root !== null && this.root.type === "branch" && (this.root as AdaBranch).alt === leaf) leaf.splitters = null;
+    else super.deactivateOnNullSplit(leaf);
+  }
+
   /** Updates a node's detector with its error; true when the detector flags a rise of the error. */
   #track(ada: Ada, err: number): boolean {
     const old = ada.err.mean;

@@ -201,7 +201,7 @@ export class HoeffdingTreeClassifier implements Classifier {
     if (!shouldSplit) return undefined;
     const decision = suggestions[suggestions.length - 1]!;
     if (decision.feature === undefined || decision.childrenStats === undefined) {
-      leaf.splitters = null; // pre-pruning: the null split wins
+      this.deactivateOnNullSplit(leaf); // pre-pruning: the null split wins
       return undefined;
     }
     const branch: Branch = {
@@ -215,6 +215,17 @@ export class HoeffdingTreeClassifier implements Classifier {
     if (parent === null) this.root = branch;
     else parent.children[branchNo] = branch;
     return branch;
+  }
+
+  /**
+   * The null split won (pre-pruning, or a leaf dominated by one class): River deactivates the leaf, then
+   * its memory manager (`_enforce_size_limit`, run after every decided split attempt) re-activates every
+   * inactive leaf of the tree above `maxDepth`, with fresh, empty splitters. With River's size estimates
+   * still 0 (they are first measured after `memory_estimate_period` = 1e6 samples), the net effect is that
+   * the leaf forgets its splitters and keeps growing.
+   */
+  protected deactivateOnNullSplit(leaf: Leaf): void {
+    leaf.splitters = leaf.depth < (this.params.maxDepth ?? Infinity) ? new Map() : null;
   }
 
   predictProbaOne(x: Features): Proba {

@@ -6,7 +6,7 @@
  * goes on; buffered messages of the lost connection are dropped (the broker redelivers them), and
  * acks made meanwhile are sent after re-subscribing.
  */
-import { RtmlError } from "../../errors.ts";
+import { isRtmlError, RtmlError } from "../../errors.ts";
 import type { InboundMessage, SubscribeOptions, Subscription } from "../transport.ts";
 import type { Admin } from "./admin.ts";
 import { isMessageFrame, toInboundMessage, type Settler } from "./frames.ts";
@@ -184,10 +184,15 @@ export async function createPulsarSubscription(ctx: ConsumerContext, topic: Topi
           if (Date.now() > deadline) throw new RtmlError("DEADLINE_EXCEEDED", `${what} was not deleted within ${ctx.options.operationTimeoutMs} ms`);
           await Promise.race([refused, new Promise((resolve) => setTimeout(resolve, 50))]);
         }
-      } finally {
-        onServerClose = () => {};
-        await sub.close();
+      } catch (err) {
+        onServerClose = undefined;
+        // Refused: the handler closed our socket; this consumer stays subscribed, as Pulsar's would.
+        if (isRtmlError(err, "FAILED_PRECONDITION") && socket === undefined && !closed) void reconnect();
+        else await sub.close();
+        throw err;
       }
+      onServerClose = () => {};
+      await sub.close();
     },
     [Symbol.asyncIterator]() {
       return {
