@@ -16,6 +16,13 @@ export interface Ledger {
   lastModelVersion: number;
   /** Accuracy of scored predictions per `bucketSize` events of the stream (by sequence). */
   accuracyBySegment(): number[];
+  /**
+   * Cumulative accuracy of the predictions joined with their label (first prediction per event id;
+   * predictions made without a model are not scored), as drift-monitor scores them; NaN before any.
+   */
+  accuracy(): number;
+  /** Predictions scored against their label. */
+  scored(): number;
   readonly bucketSize: number;
   /** Predictions + rejections (distinct events). */
   accounted(): number;
@@ -55,6 +62,11 @@ export async function createLedger(
     bucketSize,
     accuracyBySegment: () => scored.map((n, i) => (n > 0 ? hits[i] / n : Number.NaN)),
     accounted: () => predicted.size + rejected.size,
+    accuracy: () => {
+      const n = scored.reduce((a, b) => a + b, 0);
+      return n === 0 ? Number.NaN : hits.reduce((a, b) => a + b, 0) / n;
+    },
+    scored: () => scored.reduce((a, b) => a + b, 0),
     async waitFor(n: number, idleMs: number) {
       let last = -1;
       let lastChange = Date.now();

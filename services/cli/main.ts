@@ -10,12 +10,10 @@
  *   rtml replay --to HOST:PORT [--dataset …] [--max-events N] [--rate EPS] [--label-delay D]
  */
 import { parseArgs } from "node:util";
-import { loadConfig, SERVICE_NAMES, type RtmlConfig, type ServiceName } from "../shared/config.ts";
+import { loadConfig, SERVICE_NAMES, type ServiceName } from "../shared/config.ts";
 import { parseDuration } from "../shared/dataset/schema.ts";
 import { RtmlError } from "../shared/errors.ts";
 import { createLogger } from "../shared/logger.ts";
-import { createMemoryTransport } from "../shared/transport/memory/memory-transport.ts";
-import type { Transport } from "../shared/transport/transport.ts";
 import type { LabelDelay } from "../ingest/ingest.ts";
 import { clientTlsFromConfig } from "../shared/grpc/grpc-config.ts";
 import { grpcPorts } from "./mesh.ts";
@@ -23,6 +21,8 @@ import { replayOverGrpc } from "./replay.ts";
 import { serve, signalled } from "./serve.ts";
 import { queryStatus, statusTable } from "./status.ts";
 import { meshTelemetryFromEnv } from "./telemetry.ts";
+import { createBrokerSession } from "./session.ts";
+import { createTransport } from "./transport.ts";
 import { runUp, summaryTable } from "./up.ts";
 
 const USAGE = `rtml — a real-time machine-learning mesh
@@ -44,7 +44,8 @@ Options of up:
   --model KIND          lr (StandardScaler | LogisticRegression, default), nb (GaussianNB), ht (Hoeffding tree)
   --drift-at K          fraud simulator: the new fraud pattern starts at event K (default: half way)
   --seed S              fraud simulator seed
-  --transport memory    the embedded transport (default)
+  --transport KIND      memory (default: embedded), pulsar (PULSAR_URL, PULSAR_ADMIN_URL, PULSAR_TOKEN) or
+                        nats (NATS_URL): the six services in this process on that broker. serve: the same.
   --json                print the summary as one JSON object on the last line of stdout, then exit
   --exit                exit after the summary (default without --json: keep serving gRPC until Ctrl-C)
   --grpc-port P         first gRPC port: ingest P, validate P+1, feature P+2, infer P+3, train P+4,
@@ -71,11 +72,6 @@ function positiveInt(name: string, text: string | undefined): number | undefined
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0) throw new RtmlError("INVALID_ARGUMENT", `--${name} must be a non-negative integer, got "${text}"`);
   return n;
-}
-
-async function createTransport(config: RtmlConfig): Promise<Transport> {
-  if (config.transport === "memory") return createMemoryTransport();
-  throw new RtmlError("UNIMPLEMENTED", `transport "${config.transport}" is not available in this build; use RTML_TRANSPORT=memory`);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -117,7 +113,10 @@ export async function main(argv: string[]): Promise<number> {
   const grpcPort = positiveInt("grpc-port", values["grpc-port"]);
   if (command === "up") {
     const keepServing = !values.json && !values.exit && !values["no-grpc"];
-    const transport = await createTransport(config);
+    // On a broker, a session of its own (a fresh namespace / stream prefix), dropped at the end.
+    const session = config.transport === "memory" ? undefined : createBrokerSession(config);
+    if (session) logger.info("rtml up session", { where: session.where });
+    const transport = await createTransport(session?.config ?? config, { name: "rtml-up", logger, natsStreamPrefix: session?.natsStreamPrefix });
     const metricsPort = positiveInt("metrics-port", values["metrics-port"] ?? (env.METRICS_PORT ? String(config.metricsPort) : undefined));
     const telemetry = meshTelemetryFromEnv(env, logger, metricsPort);
     const summary = await runUp(
@@ -139,11 +138,14 @@ export async function main(argv: string[]): Promise<number> {
             }
           : undefined,
       },
-      config,
+      session?.config ?? config,
       transport,
       logger,
-    ).finally(() => telemetry.shutdown());
-    await transport.close();
+    ).finally(async () => {
+      await telemetry.shutdown();
+      await transport.close();
+      await session?.drop(logger);
+    });
     if (values.json) process.stdout.write(JSON.stringify(summary) + "\n");
     else if (!keepServing) process.stdout.write(`\n${summaryTable(summary)}\n`);
     return summary.lost === 0 ? 0 : 1;
@@ -153,9 +155,12 @@ export async function main(argv: string[]): Promise<number> {
     if (!SERVICE_NAMES.includes(service)) {
       throw new RtmlError("INVALID_ARGUMENT", `rtml serve: unknown service "${rest[0] ?? ""}" (one of ${SERVICE_NAMES.join(", ")})`);
     }
-    const transport = await createTransport(config);
-    await serve(service, { config, transport, logger, replay: values.dataset, grpcPort });
-    await transport.close();
+    const transport = await createTransport(config, { name: `rtml-${service}`, logger });
+    try {
+      await serve(service, { config, transport, logger, replay: values.dataset, grpcPort });
+    } finally {
+      await transport.close();
+    }
     return 0;
   }
   if (command === "status") {

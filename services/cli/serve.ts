@@ -25,7 +25,7 @@ import { startValidate } from "../validate/main.ts";
 const starters: Record<ServiceName, (deps: ServiceDeps) => Promise<RunningService>> = {
   ingest: startIngest,
   validate: startValidate,
-  feature: startFeature,
+  feature: (deps) => startFeature(deps, { emitRaw: deps.config.featureEmitRaw }),
   infer: startInfer,
   train: startTrain,
   "drift-monitor": startDriftMonitor,

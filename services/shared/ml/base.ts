@@ -35,7 +35,13 @@ export interface Transformer extends Estimator {
 }
 
 export interface Classifier extends Estimator {
-  learnOne(x: Features, y: ClassLabel): void;
+  /**
+   * Learns one sample. `w` is River's `sample_weight`, honoured only by classifiers whose
+   * `acceptsSampleWeight` is true (others ignore it; wrappers such as ClassWeightedClassifier check).
+   */
+  learnOne(x: Features, y: ClassLabel, w?: number): void;
+  /** True when `learnOne` honours its `w` argument. */
+  readonly acceptsSampleWeight?: boolean;
   /** Empty map before anything was learned. */
   predictProbaOne(x: Features): Proba;
   /** Argmax of predictProbaOne; undefined before anything was learned. */

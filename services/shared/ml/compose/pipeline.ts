@@ -51,13 +51,19 @@ export class Pipeline implements Classifier {
   }
 
   /** Applies the transformers (learning first unless `learnDuringPredict`), then trains the model. */
-  learnOne(x: Features, y: ClassLabel): void {
+  learnOne(x: Features, y: ClassLabel, w?: number): void {
     let z = x;
     for (const t of this.transformers) {
       if (!this.#learnDuringPredict) t.learnOne(z);
       z = t.transformOne(z);
     }
-    this.model.learnOne(z, y);
+    if (w === undefined) this.model.learnOne(z, y);
+    else this.model.learnOne(z, y, w);
+  }
+
+  /** The final model's sample-weight support (transformers learn unweighted, as in River). */
+  get acceptsSampleWeight(): boolean {
+    return this.model.acceptsSampleWeight === true;
   }
 
   /** The features the model would see for `x` (learns only with `learnDuringPredict`). */

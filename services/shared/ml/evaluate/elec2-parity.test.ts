@@ -56,16 +56,20 @@ describe("River 0.19.0 on Elec2: linear models and GaussianNB to River's digits"
 });
 
 describe("River 0.19.0 on Elec2: trees within tolerance", () => {
-  it("HoeffdingTreeClassifier(): within 0.5 pt of 0.795635", () => {
+  it("HoeffdingTreeClassifier(): within 0.5 pt of 0.795635 (in fact River's digits: 0.795635 / 0.750834)", () => {
     const r = score(new HoeffdingTreeClassifier());
     assert.ok(Math.abs(r.acc - 0.795635) <= 0.005, `accuracy ${r.acc}`);
-    assert.equal(round(r.acc, 6), 0.797003); // ours (River 0.15.0 printed 0.796993)
+    assert.equal(round(r.acc, 6), 0.795635);
+    assert.equal(round(r.f1, 6), 0.750834);
   });
 
   it("HoeffdingAdaptiveTreeClassifier(seed=42): within 1.5 pt of 0.821258", () => {
     const r = score(new HoeffdingAdaptiveTreeClassifier({ seed: 42 }));
     assert.ok(Math.abs(r.acc - 0.821258) <= 0.015, `accuracy ${r.acc}`);
-    assert.equal(round(r.acc, 6), 0.82331);
+    // River 0.19.0 itself, run here (CPython 3.11, x86_64, numpy 1.26), prints 0.821059 / 0.786643; the
+    // published 0.821258 came from an arm64 Mac. This port reproduces the local run sample for sample.
+    assert.equal(round(r.acc, 6), 0.821059);
+    assert.equal(round(r.f1, 6), 0.786643);
   });
 
   it("ARFClassifier(seed=42): within 1.5 pt of 0.876608", () => {

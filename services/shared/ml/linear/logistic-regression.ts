@@ -38,6 +38,7 @@ export interface LogisticRegressionParams {
  */
 export class LogisticRegression implements Classifier {
   readonly kind = "LogisticRegression";
+  readonly acceptsSampleWeight = true;
   readonly params: Readonly<Record<string, unknown>>;
   readonly #optimizer: Optimizer;
   readonly #l2: number;
@@ -90,9 +91,11 @@ export class LogisticRegression implements Classifier {
     return sum + this.#intercept;
   }
 
-  learnOne(x: Features, y: ClassLabel): void {
+  /** River's GLM: the loss gradient is multiplied by the sample weight `w`, then clipped. */
+  learnOne(x: Features, y: ClassLabel, sampleWeight = 1): void {
     const yTrue = binaryLabel(y, this.kind);
     let lossGradient = logLossGradient(yTrue, this.#rawDot(x));
+    if (sampleWeight !== 1) lossGradient *= sampleWeight;
     lossGradient = clamp(lossGradient, -this.#clip, this.#clip);
     const gradient: Features = {};
     const w = this.#weights;

@@ -220,6 +220,7 @@ export class HoeffdingAdaptiveTreeClassifier extends HoeffdingTreeClassifier imp
         const altRate = node.alt.ada.err.mean;
         const bound = Math.sqrt(2.0 * oldRate * (1.0 - oldRate) * Math.log(2.0 / p.switchSignificance) * (1.0 / altN + 1.0 / n));
         if (bound < oldRate - altRate) {
+          this.#killTreeChildren(node);
           if (parent !== null) {
             parent.children[branchNo] = node.alt;
             node.alt = null;
@@ -236,6 +237,18 @@ export class HoeffdingAdaptiveTreeClassifier extends HoeffdingTreeClassifier imp
     // A missing split feature follows River's most_common_path (right only when strictly heavier).
     const no = v === undefined ? (nodeWeight(node.children[0]) < nodeWeight(node.children[1]) ? 1 : 0) : v <= node.threshold ? 0 : 1;
     this.#learnNode(node.children[no] as AdaNode, x, y, w, node, no);
+  }
+
+  /** River `kill_tree_children`: drops the alternates below `node` (its own is kept), counting them as pruned. */
+  #killTreeChildren(node: AdaBranch): void {
+    for (const c of node.children as AdaNode[]) {
+      if (c.type !== "branch") continue;
+      if (c.alt !== null) {
+        this.stats.pruned++;
+        c.alt = null;
+      }
+      this.#killTreeChildren(c);
+    }
   }
 
   #learnNode(node: AdaNode, x: Features, y: ClassLabel, w: number, parent: AdaBranch | null, branchNo: number): void {

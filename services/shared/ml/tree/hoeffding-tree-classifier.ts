@@ -93,6 +93,7 @@ export interface HoeffdingTreeState {
  */
 export class HoeffdingTreeClassifier implements Classifier {
   readonly kind: string = "HoeffdingTreeClassifier";
+  readonly acceptsSampleWeight = true;
   readonly params: Readonly<HoeffdingTreeParams>;
   protected root: TreeNode | null = null;
   protected weightSeen = 0;

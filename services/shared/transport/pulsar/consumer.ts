@@ -68,7 +68,7 @@ export async function createPulsarSubscription(ctx: ConsumerContext, topic: Topi
   const nackDelay = o.nackDelayMs ?? 1000;
   const queue = createAsyncQueue<Delivery>();
   const held: unknown[] = []; // control frames made while reconnecting
-  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const timers = new Map<ReturnType<typeof setTimeout>, () => void>(); // delayed nacks: timer → resolve
   let socket: WebSocket | undefined;
   let generation = 0;
   let closed = false;
@@ -96,7 +96,7 @@ export async function createPulsarSubscription(ctx: ConsumerContext, topic: Topi
       if (extra > 0) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(() => (timers.delete(timer), resolve()), extra);
-          timers.add(timer);
+          timers.set(timer, resolve);
         });
       }
       await control({ type: "negativeAcknowledge", messageId: rawId }).catch(() => {});
@@ -123,7 +123,10 @@ export async function createPulsarSubscription(ctx: ConsumerContext, topic: Topi
       if (onServerClose !== undefined) onServerClose(code, reason.toString());
       else if (!closed && !ctx.isClosed()) void reconnect();
     });
-    for (const frame of held.splice(0)) void sendFrame(ws, frame).catch(() => {});
+    // Acks made while reconnecting still count; nacks do not matter (the broker redelivers anyway).
+    for (const frame of held.splice(0)) {
+      if (!("type" in (frame as object))) void sendFrame(ws, frame).catch(() => {});
+    }
   }
 
   async function reconnect(): Promise<void> {
@@ -153,7 +156,11 @@ export async function createPulsarSubscription(ctx: ConsumerContext, topic: Topi
     async close() {
       if (closed) return;
       closed = true;
-      for (const timer of timers) clearTimeout(timer);
+      for (const [timer, resolve] of timers) {
+        clearTimeout(timer);
+        resolve(); // the nack is then a no-op: the broker redelivers what this consumer did not ack
+      }
+      timers.clear();
       queue.end();
       const flush = lastAckAt + ACK_FLUSH_MS - Date.now();
       if (flush > 0 && socket !== undefined) await new Promise((resolve) => setTimeout(resolve, flush));

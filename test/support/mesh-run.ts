@@ -1,0 +1,140 @@
+/**
+ * One run of the six-process mesh on a broker: start the six `rtml serve` processes, account on the
+ * broker with the same ledger `rtml up` keeps (a subscription of its own on predictions,
+ * events.rejected and labels), optionally collect every feature vector's raw values by event id, feed a
+ * dataset into ingest over gRPC, optionally inject faults while it streams, wait until every event is
+ * accounted for (or nothing moves for `drainIdleMs`), stop everything. Used by the end-to-end and fault
+ * tests and by `npm run bench -- --transport nats|pulsar`.
+ */
+import { createLedger, quantile, type Ledger } from "../../services/cli/accounting.ts";
+import { createTransport } from "../../services/cli/transport.ts";
+import type { LabelDelay } from "../../services/ingest/ingest.ts";
+import { loadConfig } from "../../services/shared/config.ts";
+import { codecs, rejectCodeName } from "../../services/shared/messages.ts";
+import { Topics } from "../../services/shared/topics.ts";
+import type { Subscription, Transport } from "../../services/shared/transport/transport.ts";
+import { feedOverGrpc } from "./mesh-feed.ts";
+import { startMeshProcesses, type MeshProcesses } from "./mesh-processes.ts";
+
+export interface MeshRunOptions {
+  /** Broker environment: RTML_TRANSPORT and NATS_URL, or PULSAR_URL / PULSAR_ADMIN_URL / RTML_PULSAR_NAMESPACE. */
+  brokerEnv: Record<string, string>;
+  dataset: string;
+  maxEvents: number;
+  rate?: number;
+  labelDelay?: LabelDelay;
+  /** Extra environment of every service (RTML_SNAPSHOT_EVERY …). */
+  env?: Record<string, string>;
+  /** Collect FeatureVector.raw per event id (sets RTML_FEATURE_EMIT_RAW=true). */
+  collectRaw?: boolean;
+  /** Runs beside the feed; gets the mesh and the events acknowledged by ingest so far. */
+  faults?: (mesh: MeshProcesses, fed: () => number) => Promise<void>;
+  /** Default 30 s. */
+  drainIdleMs?: number;
+  logDir?: string;
+}
+
+export interface MeshRunSummary {
+  transport: string;
+  dataset: string;
+  events_in: number;
+  labels_in: number;
+  predictions: number;
+  rejected: number;
+  lost: number;
+  duplicates: number;
+  accuracy: number;
+  scored: number;
+  throughput_eps: number;
+  elapsed_s: number;
+  latency_ms: { p50: number; p99: number; max: number };
+  feed_retries: number;
+  /** Feature vectors seen per event id beyond the first (at-least-once redeliveries). */
+  feature_duplicates: number;
+  /** Event ids whose duplicate feature vectors differ in their raw values (must be empty). */
+  feature_mismatches: string[];
+  log_dir: string;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Collects FeatureVector.raw by event id from a subscription of its own. */
+async function collectRaw(transport: Transport) {
+  const raw = new Map<string, string>();
+  const mismatches: string[] = [];
+  let duplicates = 0;
+  const sub: Subscription = await transport.subscribe(Topics.features, { subscription: "rtml-test-raw", type: "exclusive", receiverQueueSize: 1000 });
+  const loop = (async () => {
+    for await (const msg of sub) {
+      const fv = codecs.featureVector.decode(msg.payload);
+      const text = JSON.stringify(fv.raw ?? {});
+      const before = raw.get(fv.eventId);
+      if (before === undefined) raw.set(fv.eventId, text);
+      else {
+        duplicates++;
+        if (before !== text) mismatches.push(fv.eventId);
+      }
+      await msg.ack();
+    }
+  })();
+  return {
+    raw,
+    mismatches,
+    duplicates: () => duplicates,
+    async close() {
+      await sub.close();
+      await loop;
+    },
+  };
+}
+
+export async function runMeshProcesses(options: MeshRunOptions): Promise<MeshRunSummary & { raw?: Map<string, string> }> {
+  const env = { ...options.brokerEnv, RTML_DATASET: options.dataset, ...options.env, ...(options.collectRaw ? { RTML_FEATURE_EMIT_RAW: "true" } : {}) };
+  const config = loadConfig({ ...env, RTML_LOG_LEVEL: "warn" });
+  const transport = await createTransport(config, { name: "rtml-test-ledger" });
+  let mesh: MeshProcesses | undefined;
+  let ledger: Ledger | undefined;
+  let raw: Awaited<ReturnType<typeof collectRaw>> | undefined;
+  try {
+    ledger = await createLedger(transport, rejectCodeName);
+    raw = options.collectRaw ? await collectRaw(transport) : undefined;
+    mesh = await startMeshProcesses({ env, logDir: options.logDir });
+    const m = mesh;
+    let fed = 0;
+    const started = performance.now();
+    const feeding = feedOverGrpc({
+      to: m.address("ingest"), dataset: options.dataset, maxEvents: options.maxEvents, rate: options.rate,
+      labelDelay: options.labelDelay, onProgress: (n) => (fed = n),
+    });
+    const faults = options.faults?.(m, () => fed);
+    const [feed] = await Promise.all([feeding, faults]);
+    await ledger.waitFor(feed.events, options.drainIdleMs ?? 30_000);
+    const elapsed = (performance.now() - started) / 1000;
+    await new Promise((r) => setTimeout(r, 200)); // labels still in flight
+    const summary: MeshRunSummary = {
+      transport: config.transport,
+      dataset: options.dataset,
+      events_in: feed.events,
+      labels_in: feed.labels,
+      predictions: ledger.predicted.size,
+      rejected: ledger.rejected.size,
+      lost: feed.events - ledger.accounted(),
+      duplicates: ledger.duplicates,
+      accuracy: ledger.accuracy(),
+      scored: ledger.scored(),
+      throughput_eps: Math.round(feed.events / elapsed),
+      elapsed_s: round(elapsed),
+      latency_ms: { p50: round(quantile(ledger.latencies, 0.5)), p99: round(quantile(ledger.latencies, 0.99)), max: round(quantile(ledger.latencies, 1)) },
+      feed_retries: feed.retries,
+      feature_duplicates: raw?.duplicates() ?? 0,
+      feature_mismatches: raw?.mismatches ?? [],
+      log_dir: m.logDir,
+    };
+    return raw ? { ...summary, raw: raw.raw } : summary;
+  } finally {
+    await mesh?.stop();
+    await raw?.close().catch(() => undefined);
+    await ledger?.close().catch(() => undefined);
+    await transport.close();
+  }
+}
