@@ -9,12 +9,14 @@
  * triggers it. A restart resumes from the last checkpoint. An event id the scaler has already learned
  * (a retry after a failed publish, a redelivery) is scaled but not learned again.
  */
-import { parseDuration, type DatasetSchema } from "../shared/dataset/schema.ts";
+import { featureNamesOf } from "../shared/dataset/feature-names.ts";
+import { parseDuration, type CalendarFeature, type DatasetSchema } from "../shared/dataset/schema.ts";
 import type { Context, MeshFunction } from "../shared/function/types.ts";
-import { codecs, type Event, type FeatureVector, type FieldValue } from "../shared/messages.ts";
+import { codecs, type Event, type FeatureVector, type FieldValue, type Label } from "../shared/messages.ts";
 import { createBoundedSet } from "../shared/bounded-map.ts";
 import { Topics } from "../shared/topics.ts";
 import { createOnlineScaler, type OnlineScaler, type RunningStats } from "./scaler.ts";
+import { createKeyedAggregates, isKeyedAggregate, type KeyedStateAccess } from "./keyed.ts";
 import { addEvent, aggregate, previousTime, type EntityWindowState, type WindowSpec } from "./windows.ts";
 
 export interface FeatureOptions {
@@ -28,13 +30,23 @@ export interface FeatureOptions {
 export interface FeatureService {
   process: MeshFunction<Event>;
   /**
+   * Feeds a revealed label to the label-based aggregates (`field: "label"`, see keyed.ts). A no-op for
+   * schemas without them (`needsLabels` false).
+   */
+  processLabel: MeshFunction<Label>;
+  /** True when the schema has label-based aggregates, so labels must be fed to `processLabel`. */
+  readonly needsLabels: boolean;
+  /**
    * The entity's windowed features as of `asOfMs` (default: its latest event), from keyed state; the
    * event's own fields are not kept, so only aggregates and `secs_since_prev` are returned. `values` are
    * standardised with the current scaler (without learning), `raw` are not.
    */
   lookup(entityId: string, state: { get<T>(key: string): T | undefined }, asOfMs?: number): FeatureVector | undefined;
-  /** Features computed for one event, without touching state (for synchronous Predict calls); `values` scaled without learning. */
-  compute(event: Event, prev: EntityWindowState | undefined): { values: Record<string, number>; raw: Record<string, number> };
+  /**
+   * Features computed for one event, without touching state (for synchronous Predict calls); `values`
+   * scaled without learning. Keyed aggregates (`by`/`delay`/label) are computed only when `state` is given.
+   */
+  compute(event: Event, prev: EntityWindowState | undefined, state?: KeyedStateAccess): { values: Record<string, number>; raw: Record<string, number> };
   readonly featureNames: readonly string[];
 }
 
@@ -56,8 +68,11 @@ export function createFeatureService(options: FeatureOptions): FeatureService {
   const numeric = schema.fields
     .filter((f) => (f.type === "number" || f.type === "integer" || f.type === "boolean") && f.feature !== false)
     .map((f) => f.name);
-  const aggFields = [...new Set((spec.aggregates ?? []).map((a) => a.field))];
-  const windows: (WindowSpec & { col: number; names: string[] })[] = (spec.aggregates ?? []).flatMap((a) =>
+  const plain = (spec.aggregates ?? []).filter((a) => !isKeyedAggregate(a));
+  const keyed = createKeyedAggregates(schema);
+  const calendar: CalendarFeature[] = spec.calendar ?? [];
+  const aggFields = [...new Set(plain.map((a) => a.field))];
+  const windows: (WindowSpec & { col: number; names: string[] })[] = plain.flatMap((a) =>
     a.windows.map((w) => ({
       field: a.field, windowMs: parseDuration(w), label: w, ops: a.ops, col: aggFields.indexOf(a.field),
       names: a.ops.map((op) => `${a.field}_${op}_${w}`),
@@ -71,11 +86,7 @@ export function createFeatureService(options: FeatureOptions): FeatureService {
   let seen = 0;
   const scalerLearned = createBoundedSet(SCALER_DEDUP);
 
-  const featureNames = [
-    ...numeric,
-    ...windows.flatMap((w) => w.names),
-    ...(timeSinceLast ? ["secs_since_prev"] : []),
-  ];
+  const featureNames = featureNamesOf(schema);
 
   function windowed(s: EntityWindowState, at: number, raw: Record<string, number>) {
     for (const w of windows) {
@@ -91,6 +102,16 @@ export function createFeatureService(options: FeatureOptions): FeatureService {
       if (x !== undefined) raw[name] = x;
     }
     const t = event.eventTimeMs;
+    if (calendar.length > 0) {
+      const d = new Date(t);
+      const day = d.getUTCDay();
+      for (const c of calendar) {
+        if (c === "during_weekend") raw[c] = day === 0 || day === 6 ? 1 : 0;
+        else if (c === "during_night") raw[c] = d.getUTCHours() <= 6 ? 1 : 0;
+        else if (c === "hour") raw[c] = d.getUTCHours();
+        else raw[c] = (day + 6) % 7;
+      }
+    }
     const state = windows.length
       ? addEvent(prev, t, aggFields.map((f) => toNumber(event.fields[f]) ?? Number.NaN), horizon)
       : undefined;
@@ -111,6 +132,7 @@ export function createFeatureService(options: FeatureOptions): FeatureService {
     if (!scaler) scaler = scalerFrom(ctx.state);
     const prev = ctx.state.get<EntityWindowState>(event.entityId);
     const { raw, state } = computeRaw(event, prev);
+    keyed.onEvent(event, ctx.state, raw);
     ctx.state.put(event.entityId, state ?? { t: [], v: [], last: Math.max(prev?.last ?? event.eventTimeMs, event.eventTimeMs) });
     let values = raw;
     if (standardize) {
@@ -151,10 +173,15 @@ export function createFeatureService(options: FeatureOptions): FeatureService {
     return { eventId: "", entityId, eventTimeMs: at, ingestTimeMs: 0, values, raw, sequence: 0 };
   }
 
-  function compute(event: Event, prev: EntityWindowState | undefined) {
+  function compute(event: Event, prev: EntityWindowState | undefined, state?: KeyedStateAccess) {
     const { raw } = computeRaw(event, prev);
+    if (state) keyed.onEvent(event, { get: (k) => state.get(k) }, raw);
     return { values: standardize ? (scaler ?? createOnlineScaler()).scale(raw) : raw, raw };
   }
 
-  return { process, lookup, compute, featureNames };
+  const processLabel: MeshFunction<Label> = (label: Label, ctx: Context) => {
+    if (keyed.needsLabels) keyed.onLabel(label, ctx.state);
+  };
+
+  return { process, processLabel, needsLabels: keyed.needsLabels, lookup, compute, featureNames };
 }

@@ -162,10 +162,12 @@ export function eventToWire(e: Partial<Event>): Partial<EventWire> {
   const src = e.fields ?? {};
   for (const name in src) {
     const v = src[name];
-    if (v !== null && typeof v === "object" && typeof v.number === "number") {
+    // Own property only: a decoded protobufjs FieldValue inherits `number: 0` from its prototype, so a
+    // decoded text or flag field would otherwise be re-encoded as the number 0.
+    if (v !== null && typeof v === "object" && typeof v.number === "number" && Object.hasOwn(v, "number")) {
       numberNames.push(name);
       numbers.push(v.number);
-    } else fields[name] = v;
+    } else fields[name] = v !== null && typeof v === "object" && Object.getPrototypeOf(v) !== Object.prototype ? { ...v } : v; // a plain copy, without the prototype's defaults
   }
   return { ...e, fields, numberNames, numbers };
 }

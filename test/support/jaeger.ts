@@ -40,6 +40,18 @@ export interface JaegerTrace {
   processes: Record<string, { serviceName: string; tags: { key: string; value: unknown }[] }>;
 }
 
+/** A span as the api_v3 (OTLP JSON) returns it, flattened with its service name. */
+export interface OtlpSpan {
+  service: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | undefined;
+  name: string;
+  /** OTLP numbering: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
+  kind: number;
+  links: { traceId: string; spanId: string }[];
+}
+
 export interface Jaeger {
   /** OTLP/HTTP base URL, for OTEL_EXPORTER_OTLP_ENDPOINT. */
   readonly otlpHttp: string;
@@ -50,6 +62,8 @@ export interface Jaeger {
   traces(service: string, params?: Record<string, string>): Promise<JaegerTrace[]>;
   /** GET /api/traces/<id> */
   trace(id: string): Promise<JaegerTrace | undefined>;
+  /** GET /api/v3/traces/<id>: the trace in OTLP shape (exact parent and links). */
+  traceOtlp(id: string): Promise<OtlpSpan[]>;
   /** Stops Jaeger. Idempotent. */
   stop(): Promise<void>;
 }
@@ -118,6 +132,18 @@ export async function startJaeger(options: { timeoutMs?: number } = {}): Promise
       if (res.status === 404) return undefined;
       if (!res.ok) throw new Error(`GET /api/traces/${id}: HTTP ${res.status}`);
       return ((await res.json()) as { data: JaegerTrace[] }).data[0];
+    },
+    async traceOtlp(id) {
+      type Attr = { key: string; value: { stringValue?: string } };
+      type Raw = { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; links?: { traceId: string; spanId: string }[] };
+      const body = await getJson<{ result: { resourceSpans: { resource: { attributes: Attr[] }; scopeSpans: { spans: Raw[] }[] }[] } }>(`${base}/api/v3/traces/${id}`);
+      return body.result.resourceSpans.flatMap((rs) => {
+        const service = rs.resource.attributes.find((a) => a.key === "service.name")?.value.stringValue ?? "?";
+        return rs.scopeSpans.flatMap((ss) => ss.spans.map((sp) => ({
+          service, traceId: sp.traceId, spanId: sp.spanId, parentSpanId: sp.parentSpanId || undefined, name: sp.name, kind: sp.kind,
+          links: (sp.links ?? []).map((l) => ({ traceId: l.traceId, spanId: l.spanId })),
+        })));
+      });
     },
     stop() {
       stopped ??= (async () => {

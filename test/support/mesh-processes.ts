@@ -100,6 +100,7 @@ export async function startMeshProcesses(options: MeshProcessesOptions): Promise
       env: {
         ...process.env,
         RTML_LOG_LEVEL: "warn",
+        METRICS_PORT: "0", // no Prometheus endpoint (six processes would fight over 9464)
         ...options.env,
         ...options.serviceEnv?.[service],
         GRPC_PORT: String(ports[service]),

@@ -41,6 +41,7 @@ export interface MeshRunSummary {
   labels_in: number;
   predictions: number;
   rejected: number;
+  rejects_by_code: Record<string, number>;
   lost: number;
   duplicates: number;
   accuracy: number;
@@ -118,6 +119,7 @@ export async function runMeshProcesses(options: MeshRunOptions): Promise<MeshRun
       labels_in: feed.labels,
       predictions: ledger.predicted.size,
       rejected: ledger.rejected.size,
+      rejects_by_code: Object.fromEntries(ledger.rejectCodes),
       lost: feed.events - ledger.accounted(),
       duplicates: ledger.duplicates,
       accuracy: ledger.accuracy(),

@@ -15,7 +15,7 @@ import { createMeshTelemetry } from "../../services/shared/telemetry/mesh-teleme
 import { createPulsarTransport } from "../../services/shared/transport/pulsar/pulsar-transport.ts";
 import { jaegerUnavailableReason, startJaeger, type Jaeger } from "../support/jaeger.ts";
 import { pulsarBroker, pulsarUnavailableReason, stopPulsarBroker } from "../support/pulsar-broker.ts";
-import { assertEventTrace, findSixServiceTrace, serviceOf, SIX } from "./trace-assertions.ts";
+import { assertEventTrace, assertOtlpRelations, findSixServiceTrace, serviceOf, SIX } from "./trace-assertions.ts";
 
 const noJaeger = jaegerUnavailableReason();
 if (noJaeger !== undefined && process.env.CI !== undefined) throw new Error(`${noJaeger} (CI is set: .ci/run must build Jaeger first)`);
@@ -56,5 +56,6 @@ describe("traces in Jaeger: the mesh on a real Pulsar broker", { skip: unavailab
     const trace = await findSixServiceTrace(jaeger, 60_000);
     assert.deepEqual([...new Set(trace.spans.map((s) => serviceOf(trace, s)))].sort(), [...SIX].sort());
     assertEventTrace(trace, "pulsar");
+    assertOtlpRelations(await jaeger.traceOtlp(trace.traceID));
   });
 });

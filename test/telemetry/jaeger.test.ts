@@ -14,7 +14,7 @@ import { createMeshTelemetry } from "../../services/shared/telemetry/mesh-teleme
 import { createMemoryTransport } from "../../services/shared/transport/memory/memory-transport.ts";
 import { runUp } from "../../services/cli/up.ts";
 import { jaegerUnavailableReason, startJaeger, type Jaeger } from "../support/jaeger.ts";
-import { assertEventTrace, findSixServiceTrace, serviceOf, SIX, tag } from "./trace-assertions.ts";
+import { assertEventTrace, assertOtlpRelations, findSixServiceTrace, serviceOf, SIX, tag } from "./trace-assertions.ts";
 
 const unavailable = jaegerUnavailableReason();
 if (unavailable !== undefined && process.env.CI !== undefined) {
@@ -52,11 +52,17 @@ describe("traces in Jaeger: embedded mesh", { skip: unavailable, timeout: 180_00
       await telemetry.shutdown(); // flushes every service's spans to Jaeger
     }
 
-    const services = await jaeger.services();
+    // Jaeger stores what it receives after its own batch delay: poll.
+    let services: string[] = [];
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+      services = await jaeger.services();
+      if (SIX.every((s) => services.includes(s))) break;
+    }
     for (const s of SIX) assert.ok(services.includes(s), `Jaeger knows service ${s} (has ${services.join(", ")})`);
     const trace = await findSixServiceTrace(jaeger);
     assert.deepEqual([...new Set(trace.spans.map((s) => serviceOf(trace, s)))].sort(), [...SIX].sort());
     assertEventTrace(trace, "memory");
+    assertOtlpRelations(await jaeger.traceOtlp(trace.traceID));
 
     // Model swaps: train's `send models` → infer's `process models` → `model swap`, with the versions.
     const swaps = await jaeger.traces("infer", { operation: "model swap", limit: "5" });

@@ -3,7 +3,7 @@
  * Jaeger's query API: the shared assertions of the embedded and the Pulsar variants.
  */
 import assert from "node:assert/strict";
-import type { Jaeger, JaegerSpan, JaegerTrace } from "../support/jaeger.ts";
+import type { Jaeger, JaegerSpan, JaegerTrace, OtlpSpan } from "../support/jaeger.ts";
 
 export const SIX = ["ingest", "validate", "feature", "infer", "train", "drift-monitor"] as const;
 
@@ -35,16 +35,37 @@ export function spanOf(trace: JaegerTrace, service: string, operation: string | 
   return found[0];
 }
 
-/** `child` is a CHILD_OF `parent` and FOLLOWS_FROM (the link to) `linked` (default: parent too). */
-export function assertChildOf(child: JaegerSpan, parent: JaegerSpan, linked: JaegerSpan | undefined = parent): void {
-  const parentRef = child.references.find((r) => r.refType === "CHILD_OF");
-  assert.equal(parentRef?.spanID, parent.spanID, `${child.operationName} is a child of ${parent.operationName}`);
+/**
+ * In Jaeger's model (api/traces) a span's parent is its first reference: CHILD_OF, or FOLLOWS_FROM when
+ * the OTel parent is also linked (Jaeger's OTLP translation then keeps one reference, the link's).
+ * `linked`: the span must also reference (link to) it.
+ */
+export function assertChildOf(child: JaegerSpan, parent: JaegerSpan, linked?: JaegerSpan): void {
+  assert.equal(child.references[0]?.spanID, parent.spanID, `${child.operationName}'s parent is ${parent.operationName}`);
   if (linked !== undefined) {
     assert.ok(
       child.references.some((r) => r.refType === "FOLLOWS_FROM" && r.spanID === linked.spanID),
       `${child.operationName} links to ${linked.operationName}`,
     );
+  } else assert.equal(child.references[0]?.refType, "CHILD_OF", `${child.operationName} is a CHILD_OF ${parent.operationName}`);
+}
+
+/**
+ * The exact OpenTelemetry relations from api/v3: every CONSUMER span's parent is a PRODUCER span of
+ * the same trace, and it links to that same span; every PRODUCER span but the root has a parent.
+ */
+export function assertOtlpRelations(spans: OtlpSpan[]): void {
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  const consumers = spans.filter((s) => s.kind === 5);
+  assert.ok(consumers.length >= 6, `consumer spans: ${consumers.length}`);
+  for (const c of consumers) {
+    const parent = c.parentSpanId === undefined ? undefined : byId.get(c.parentSpanId);
+    assert.equal(parent?.kind, 4, `${c.service} ${c.name}: parent is a PRODUCER span (${parent?.service} ${parent?.name})`);
+    assert.equal(parent?.name.replace(/^send /, ""), c.name.replace(/^process /, ""), `${c.name}: parent sent to the same topic`);
+    assert.ok(c.links.some((l) => l.spanId === c.parentSpanId && l.traceId === c.traceId), `${c.service} ${c.name}: links to its producer`);
   }
+  const roots = spans.filter((s) => s.parentSpanId === undefined);
+  assert.deepEqual(roots.map((r) => `${r.service} ${r.name}`), ["ingest send events.raw"], "ingest's send is the only root");
 }
 
 /**
@@ -65,14 +86,14 @@ export function assertEventTrace(trace: JaegerTrace, system: string, topic: (log
   const driftPredictions = spanOf(trace, "drift-monitor", `process ${topic("predictions")}`);
 
   assert.equal(sendRaw.references.length, 0, "ingest's send is the root");
-  assertChildOf(validate, sendRaw);
-  assertChildOf(sendValid, validate, undefined);
-  assertChildOf(feature, sendValid);
-  assertChildOf(sendFeatures, feature, undefined);
-  for (const consumer of [infer, train, driftFeatures]) assertChildOf(consumer, sendFeatures);
-  assertChildOf(inference, infer, undefined);
-  assertChildOf(sendPredictions, infer, undefined);
-  assertChildOf(driftPredictions, sendPredictions);
+  assertChildOf(validate, sendRaw, sendRaw);
+  assertChildOf(sendValid, validate);
+  assertChildOf(feature, sendValid, sendValid);
+  assertChildOf(sendFeatures, feature);
+  for (const consumer of [infer, train, driftFeatures]) assertChildOf(consumer, sendFeatures, sendFeatures);
+  assertChildOf(inference, infer);
+  assertChildOf(sendPredictions, infer);
+  assertChildOf(driftPredictions, sendPredictions, sendPredictions);
 
   for (const s of [sendRaw, sendValid, sendFeatures, sendPredictions]) {
     assert.equal(tag(s, "span.kind"), "producer", `${s.operationName} is a PRODUCER span`);

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { RtmlError } from "../errors.ts";
-import { parseDuration, type DatasetSchema, type FieldSpec } from "./schema.ts";
+import { LABEL_FIELD, parseDuration, type DatasetSchema, type FieldSpec } from "./schema.ts";
 
 /** Folder of the bundled schema files. */
 export const SCHEMAS_DIR = fileURLToPath(new URL("./schemas/", import.meta.url));
@@ -122,7 +122,11 @@ function checkFeatures(f: unknown, p: string[], fields: Set<string>): void {
     p.push(`"features" must be an object`);
     return;
   }
-  for (const k of Object.keys(f)) if (!["aggregates", "timeSinceLast", "standardize"].includes(k)) p.push(`features: unknown key "${k}"`);
+  for (const k of Object.keys(f)) if (!["aggregates", "timeSinceLast", "standardize", "calendar"].includes(k)) p.push(`features: unknown key "${k}"`);
+  const calendar = ["during_weekend", "during_night", "hour", "day_of_week"];
+  if (f.calendar !== undefined && (!isStringArray(f.calendar) || f.calendar.some((c) => !calendar.includes(c)))) {
+    p.push(`features.calendar must be an array of ${calendar.join(", ")}`);
+  }
   for (const k of ["timeSinceLast", "standardize"]) {
     if (f[k] !== undefined && typeof f[k] !== "boolean") p.push(`features.${k} must be true or false`);
   }
@@ -134,7 +138,16 @@ function checkFeatures(f: unknown, p: string[], fields: Set<string>): void {
   f.aggregates.forEach((a: unknown, i: number) => {
     const at = `features.aggregates[${i}]`;
     if (!isObject(a)) return void p.push(`${at} must be {field, windows, ops}`);
-    if (!isText(a.field) || !fields.has(a.field)) p.push(`${at}.field must name a field of the schema`);
+    for (const k of Object.keys(a)) if (!["field", "windows", "ops", "by", "delay"].includes(k)) p.push(`${at}: unknown key "${k}"`);
+    if (!isText(a.field) || !(fields.has(a.field) || a.field === LABEL_FIELD)) p.push(`${at}.field must name a field of the schema or be "${LABEL_FIELD}"`);
+    if (a.by !== undefined && (!isText(a.by) || !fields.has(a.by))) p.push(`${at}.by must name a field of the schema`);
+    if (a.delay !== undefined) {
+      try {
+        parseDuration(String(a.delay));
+      } catch (err) {
+        p.push(`${at}.delay: ${(err as Error).message}`);
+      }
+    }
     if (!isStringArray(a.windows) || a.windows.length === 0) p.push(`${at}.windows must be a non-empty array of durations`);
     else for (const w of a.windows) {
       try {

@@ -84,10 +84,36 @@ export const DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
 /** Aggregations the feature service computes per entity. */
 export type AggregateOp = "count" | "sum" | "mean" | "std" | "min" | "max";
 
+/** The `field` of an aggregate over the revealed labels (1 = positive class, 0 = other, missing until revealed). */
+export const LABEL_FIELD = "label";
+
+/**
+ * One windowed aggregate. Plain (`{ field, windows, ops }`): per entity, over (t − w, t], the current
+ * event included. Keyed and delayed (`by`, `delay`, or `field: "label"`): the windows are kept per value
+ * of the event field `by` (default: the entity) and cover (t − delay − w, t − delay]; `field: "label"`
+ * aggregates the labels, filled in as they arrive on the labels topic (a label-based aggregate with
+ * `delay` ≥ the label delay only ever sees revealed labels: the Fraud Detection Handbook's terminal RISK
+ * is `{ by: "TERMINAL_ID", field: "label", ops: ["mean"], delay: "7d" }`).
+ */
+export interface AggregateSpec {
+  field: string;
+  windows: string[];
+  ops: AggregateOp[];
+  /** Key the windows by this field's value instead of the entity. */
+  by?: string;
+  /** Shift the windows back by this duration. */
+  delay?: string;
+}
+
+/** Calendar features of the event time (UTC): Saturday/Sunday, hour <= 6, hour, weekday (Monday = 0). */
+export type CalendarFeature = "during_weekend" | "during_night" | "hour" | "day_of_week";
+
 /** What the feature service computes for a dataset (optional part of a DatasetSchema). */
 export interface FeatureSpec {
   /** Sliding event-time windows per field: over (t − window, t], the current event included. */
-  aggregates?: { field: string; windows: string[]; ops: AggregateOp[] }[];
+  aggregates?: AggregateSpec[];
+  /** Calendar features of the event time, emitted after the numeric fields. */
+  calendar?: CalendarFeature[];
   /** Emit seconds since the entity's previous event. Default true. */
   timeSinceLast?: boolean;
   /** Standardise every value online (running mean and variance). Default true. */

@@ -18,3 +18,6 @@ export { HDDM_A } from "./drift/hddm-a.ts";
 export { HDDM_W } from "./drift/hddm-w.ts";
 export { HoeffdingTreeClassifier } from "./tree/hoeffding-tree-classifier.ts";
 export { AdaptiveRandomForestClassifier } from "./tree/adaptive-random-forest-classifier.ts";
+export { HoeffdingAdaptiveTreeClassifier } from "./tree/hoeffding-adaptive-tree-classifier.ts";
+export { RandomUnderSampler, RandomOverSampler, RandomSampler } from "./imblearn/random.ts";
+export { ClassWeightedClassifier } from "./imblearn/class-weight.ts";

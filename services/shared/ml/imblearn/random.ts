@@ -160,7 +160,7 @@ export class RandomUnderSampler extends ClassificationSampler {
   }
 
   clone(): this {
-    return new RandomUnderSampler({ classifier: this.classifier.clone(), desiredDist: this.#f && [...this.#f], seed: this.params["seed"] as number }) as this;
+    return new RandomUnderSampler({ classifier: this.classifier.clone(), desiredDist: [...this.#f], seed: this.params["seed"] as number }) as this;
   }
 
   static fromJSON(json: EstimatorJSON): RandomUnderSampler {

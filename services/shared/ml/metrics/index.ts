@@ -15,3 +15,5 @@ export { Recall } from "./recall.ts";
 export { ROCAUC } from "./roc-auc.ts";
 export type { ROCAUCParams } from "./roc-auc.ts";
 export { Rolling } from "./rolling.ts";
+export { AveragePrecision, ExactROCAUC, RecallAtBudget } from "./ranking.ts";
+export type { RankingParams, RecallAtBudgetParams } from "./ranking.ts";

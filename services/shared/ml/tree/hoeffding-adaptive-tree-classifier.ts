@@ -10,16 +10,15 @@
 import type { ClassLabel, Classifier, DriftDetector, EstimatorJSON, Features, Proba } from "../base.ts";
 import { ADWIN } from "../drift/adwin.ts";
 import { check, newMean, readSnapshot, updateMean } from "../drift/common.ts";
-import type { MeanState } from "../drift/common.ts";
 import { PythonRandom } from "../drift/mersenne-twister.ts";
 import type { PythonRandomState } from "../drift/mersenne-twister.ts";
 import { estimatorFromJSON, registerEstimator } from "../registry.ts";
 import { HOEFFDING_TREE_DEFAULTS, HoeffdingTreeClassifier, hoeffdingTreeParams } from "./hoeffding-tree-classifier.ts";
 import type { HoeffdingTreeParams } from "./hoeffding-tree-classifier.ts";
 import { argmax, learnLeaf, mcPrediction, mostCommonChild, nbPrediction, newLeaf, nodeWeight, totalWeight } from "./leaf.ts";
-import type { Branch, Leaf, TreeNode } from "./leaf.ts";
-import { nodeFromJSON, nodeToJSON } from "./tree-json.ts";
-import type { LeafJSON, NodeJSON } from "./tree-json.ts";
+import type { Leaf } from "./leaf.ts";
+import { adaFromJSON, adaToJSON } from "./hat-nodes.ts";
+import type { Ada, AdaBranch, AdaLeaf, AdaNode, AdaNodeJSON } from "./hat-nodes.ts";
 
 /** HAT parameters: the Hoeffding tree's plus River's adaptive ones. */
 export interface HoeffdingAdaptiveTreeParams extends HoeffdingTreeParams {
@@ -44,28 +43,6 @@ export const HAT_DEFAULTS: Readonly<HoeffdingAdaptiveTreeParams> = Object.freeze
   switchSignificance: 0.05,
   seed: 0,
 });
-
-/** The adaptive part of a node: its detector and running error. */
-interface Ada {
-  det: DriftDetector;
-  err: MeanState;
-}
-type AdaLeaf = Leaf & { ada: Ada };
-type AdaBranch = Branch & { ada: Ada; alt: AdaNode | null };
-type AdaNode = AdaLeaf | AdaBranch;
-
-type AdaNodeJSON = (LeafJSON & { det: EstimatorJSON; err: MeanState }) | AdaBranchJSON;
-interface AdaBranchJSON {
-  t: "branch";
-  depth: number;
-  feature: string;
-  threshold: number;
-  stats: [ClassLabel, number][];
-  children: [AdaNodeJSON, AdaNodeJSON];
-  det: EstimatorJSON;
-  err: MeanState;
-  alt: AdaNodeJSON | null;
-}
 
 interface HATState {
   classes: ClassLabel[];
@@ -241,7 +218,7 @@ export class HoeffdingAdaptiveTreeClassifier extends HoeffdingTreeClassifier imp
 
   /** River `kill_tree_children`: drops the alternates below `node` (its own is kept), counting them as pruned. */
   #killTreeChildren(node: AdaBranch): void {
-    for (const c of node.children as AdaNode[]) {
+    for (const c of node.children as unknown as AdaNode[]) {
       if (c.type !== "branch") continue;
       if (c.alt !== null) {
         this.stats.pruned++;
@@ -312,37 +289,6 @@ export class HoeffdingAdaptiveTreeClassifier extends HoeffdingTreeClassifier imp
     [t.stats.alternates, t.stats.pruned, t.stats.switched] = state.counts;
     return t;
   }
-}
-
-function adaToJSON(n: AdaNode): AdaNodeJSON {
-  const ada = { det: n.ada.det.toJSON(), err: { ...n.ada.err } };
-  if (n.type === "leaf") return { ...(nodeToJSON(n) as LeafJSON), ...ada };
-  return {
-    t: "branch",
-    depth: n.depth,
-    feature: n.feature,
-    threshold: n.threshold,
-    stats: [...n.stats],
-    children: [adaToJSON(n.children[0] as AdaNode), adaToJSON(n.children[1] as AdaNode)],
-    ...ada,
-    alt: n.alt === null ? null : adaToJSON(n.alt),
-  };
-}
-
-function adaFromJSON(j: AdaNodeJSON): AdaNode {
-  const ada: Ada = { det: estimatorFromJSON<DriftDetector>(j.det), err: { n: j.err.n, mean: j.err.mean } };
-  if (j.t === "leaf") return Object.assign(nodeFromJSON(j as NodeJSON) as Leaf, { ada });
-  const b: AdaBranch = {
-    type: "branch",
-    depth: j.depth,
-    feature: j.feature,
-    threshold: j.threshold,
-    stats: new Map(j.stats),
-    children: [adaFromJSON(j.children[0]), adaFromJSON(j.children[1])] as [TreeNode, TreeNode],
-    ada,
-    alt: j.alt === null ? null : adaFromJSON(j.alt),
-  };
-  return b;
 }
 
 registerEstimator("HoeffdingAdaptiveTreeClassifier", HoeffdingAdaptiveTreeClassifier.fromJSON);

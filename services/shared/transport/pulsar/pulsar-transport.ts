@@ -2,10 +2,6 @@
  * The Pulsar transport: the broker's WebSocket API for data (producers, consumers, readers; the `ws`
  * package) and its admin REST API for tenants, namespaces, topics and stats (Node's fetch).
  *
- * @example
- * const transport = await createPulsarTransport({ adminUrl: "http://127.0.0.1:8080" });
- * await transport.publish("events.raw", bytes, { key: "user-1" }); // → persistent://rtml/default/events.raw
- *
  * Semantics and limits (beyond the Transport interface):
  * - receiverQueueSize is capped at 1000 (the WS handler's cap); ackTimeoutMs must be 0 or ≥ 1000.
  * - nack(delayMs): the WS API has one redelivery delay per consumer (nackDelayMs); a longer delayMs is
@@ -13,6 +9,12 @@
  * - A dropped connection: consumers re-subscribe with backoff; publishes on the wire reject
  *   UNAVAILABLE, queued ones wait up to operationTimeoutMs for the producer to re-open (producer.ts).
  * - read() of a compacted topic compacts client-side (reader.ts).
+ *
+ * @example
+ * // requires: a Pulsar broker with its WebSocket service on 127.0.0.1:8080 (npm run pulsar:standalone)
+ * const transport = await createPulsarTransport({ adminUrl: "http://127.0.0.1:8080" });
+ * await transport.publish("events.raw", new TextEncoder().encode("hi"), { key: "user-1" }); // → persistent://rtml/default/events.raw
+ * await transport.close();
  */
 import { RtmlError } from "../../errors.ts";
 import type { InboundMessage, MessageId, PublishOptions, SubscribeOptions, Subscription, TopicOptions, TopicStats, Transport } from "../transport.ts";

@@ -1,0 +1,131 @@
+/**
+ * The two real-broker scenarios of the six-process mesh, shared by the NATS and Pulsar test files:
+ *
+ * - agreement: the first events of Elec2 through the six processes and, at the same time, through the
+ *   embedded mesh (`runUp` on the memory transport), same rate and label delay; the accuracies must agree.
+ *   Why these settings: with labels 100 events late and a rate both meshes sustain with a wide margin,
+ *   the model that scores event j is the one trained on the labels of events < j − 100 (rounded to
+ *   train's snapshot interval) in both runs: a label is published 100 events (4 s at 25 events/s) after
+ *   its event, far more than an event's trip through either mesh (tens of ms), so neither run's timing
+ *   decides which model scores an event. At full speed the backlog would decide it: labels of events
+ *   still queued upstream reach train early, so each run would score with a different lag.
+ * - faults: the fraud simulator (hundreds of cards and terminals: many keys) with feature's raw values
+ *   published; while it streams, each service in turn is killed with SIGKILL and started again, and the
+ *   broker is restarted once. Compared with an uninterrupted embedded run of the same events.
+ */
+import { runUp, type UpSummary } from "../../services/cli/up.ts";
+import { startMesh } from "../../services/cli/mesh.ts";
+import { createLedger } from "../../services/cli/accounting.ts";
+import { loadConfig, SERVICE_NAMES, type ServiceName } from "../../services/shared/config.ts";
+import { resolveDataset } from "../../services/shared/dataset/resolve.ts";
+import { createLogger } from "../../services/shared/logger.ts";
+import { codecs, rejectCodeName } from "../../services/shared/messages.ts";
+import { createMetricsRegistry } from "../../services/shared/metrics.ts";
+import { Topics } from "../../services/shared/topics.ts";
+import { createMemoryTransport } from "../../services/shared/transport/memory/memory-transport.ts";
+import { runMeshProcesses, type MeshRunSummary } from "./mesh-run.ts";
+
+export const AGREEMENT = { dataset: "elec2", events: 1000, rate: 25, labelDelay: { events: 100 } } as const;
+export const FAULTS = { dataset: "fraud", events: 2500, rate: 50, labelDelay: { events: 100 } } as const;
+
+const quiet = createLogger({ level: "error" });
+
+/** The six-process run and the embedded one, side by side (both rate-limited, so they can share the cores). */
+export async function agreementScenario(brokerEnv: Record<string, string>): Promise<{ processes: MeshRunSummary; embedded: UpSummary }> {
+  const memory = await createMemoryTransport();
+  const embedded = runUp(
+    { dataset: AGREEMENT.dataset, maxEvents: AGREEMENT.events, rate: AGREEMENT.rate, labelDelay: AGREEMENT.labelDelay, json: true },
+    loadConfig({}), memory, quiet,
+  ).finally(() => memory.close());
+  const processes = runMeshProcesses({
+    brokerEnv, dataset: AGREEMENT.dataset, maxEvents: AGREEMENT.events, rate: AGREEMENT.rate, labelDelay: AGREEMENT.labelDelay,
+  });
+  const [p, e] = await Promise.all([processes, embedded]);
+  return { processes: p, embedded: e };
+}
+
+/** FeatureVector.raw by event id from an uninterrupted embedded run (memory transport) of the fault scenario's events. */
+export async function uninterruptedRaw(): Promise<Map<string, string>> {
+  const transport = await createMemoryTransport();
+  const raw = new Map<string, string>();
+  try {
+    const config = loadConfig({ RTML_DATASET: FAULTS.dataset });
+    const deps = { transport, config, logger: quiet, metrics: createMetricsRegistry(), schema: resolveDataset(FAULTS.dataset).schema };
+    const ledger = await createLedger(transport, rejectCodeName);
+    const sub = await transport.subscribe(Topics.features, { subscription: "raw", type: "exclusive" });
+    const loop = (async () => {
+      for await (const msg of sub) {
+        const fv = codecs.featureVector.decode(msg.payload);
+        if (!raw.has(fv.eventId)) raw.set(fv.eventId, JSON.stringify(fv.raw ?? {}));
+        await msg.ack();
+      }
+    })();
+    const mesh = await startMesh(deps, { emitRaw: true });
+    const replay = await mesh.ingest.ingest.replay(FAULTS.dataset, { maxEvents: FAULTS.events, labelDelay: FAULTS.labelDelay, simulator: { events: FAULTS.events } });
+    await ledger.waitFor(replay.events, 10_000);
+    while (raw.size < ledger.predicted.size) await new Promise((r) => setTimeout(r, 20));
+    await mesh.stop();
+    await ledger.close();
+    await sub.close();
+    await loop;
+  } finally {
+    await transport.close();
+  }
+  return raw;
+}
+
+export interface FaultLog {
+  /** What was done, when (events acknowledged by ingest at that moment). */
+  steps: { action: string; atEvent: number; tookMs: number }[];
+}
+
+/**
+ * The fault scenario on the six processes: once a sixth of the events is in, each service in turn is
+ * killed (SIGKILL) and started again, a sixth of the stream apart; the broker goes down and comes back
+ * in the middle of that (after the third service).
+ */
+export async function faultScenario(
+  brokerEnv: Record<string, string>,
+  restartBroker: () => Promise<void>,
+): Promise<{ summary: MeshRunSummary; raw: Map<string, string>; log: FaultLog }> {
+  const log: FaultLog = { steps: [] };
+  const waitFor = async (fed: () => number, n: number) => {
+    while (fed() < n) await new Promise((r) => setTimeout(r, 100));
+  };
+  const step = async (action: string, fed: () => number, fn: () => Promise<void>) => {
+    const t0 = Date.now();
+    const atEvent = fed();
+    await fn();
+    log.steps.push({ action, atEvent, tookMs: Date.now() - t0 });
+  };
+  const order: ServiceName[] = ["feature", "validate", "infer", "train", "drift-monitor", "ingest"];
+  if (order.length !== SERVICE_NAMES.length) throw new Error("every service is killed once");
+  const gap = Math.floor(FAULTS.events / 9);
+  const result = await runMeshProcesses({
+    brokerEnv, dataset: FAULTS.dataset, maxEvents: FAULTS.events, rate: FAULTS.rate, labelDelay: FAULTS.labelDelay,
+    collectRaw: true, drainIdleMs: 60_000,
+    faults: async (mesh, fed) => {
+      for (const [i, service] of order.entries()) {
+        await waitFor(fed, gap * (i + 1));
+        await step(`kill -9 ${service} and start it again`, fed, async () => {
+          await mesh.kill(service);
+          await mesh.start(service);
+        });
+        if (i === 2) await step("restart the broker", fed, restartBroker);
+      }
+    },
+  });
+  const { raw, ...summary } = result;
+  return { summary, raw: raw ?? new Map(), log };
+}
+
+/** Event ids whose raw feature values differ from the reference (or are missing), at most `max`. */
+export function rawDifferences(reference: Map<string, string>, got: Map<string, string>, max = 10): string[] {
+  const out: string[] = [];
+  for (const [id, want] of reference) {
+    const have = got.get(id);
+    if (have !== want) out.push(`${id}: ${have ?? "(missing)"} != ${want}`);
+    if (out.length >= max) break;
+  }
+  return out;
+}
