@@ -3,7 +3,8 @@
  * River's binary-classification benchmark models (reference/ml-parity.md §3) on the bundled Phishing,
  * Bananas and Elec2 files, with the loop of scripts/bench-ml-river.py: per sample `predictOne` (an empty
  * prediction is not scored), Accuracy and F1 updated, then `learnOne`. Data are parsed before the clock
- * starts; `samples_per_s` covers predict + learn + metric updates, best of `--repeat` runs.
+ * starts; `samples_per_s` covers predict + learn + metric updates, best of `--repeat` runs (default 5)
+ * after one untimed warm-up run (`--no-warmup` to skip it), i.e. steady-state JIT-compiled speed.
  * Prints one line per run to stderr and, with --json, a JSON array on stdout (a table otherwise).
  */
 import os from "node:os";
@@ -43,7 +44,8 @@ const { values } = parseArgs({
     json: { type: "boolean", default: false },
     models: { type: "string", default: Object.keys(MODELS).join(",") },
     datasets: { type: "string", default: Object.keys(DATASETS).join(",") },
-    repeat: { type: "string", default: "1" },
+    repeat: { type: "string", default: "5" },
+    warmup: { type: "boolean", default: true },
   },
 });
 
@@ -74,6 +76,7 @@ for (const ds of values.datasets!.split(",")) {
     const entry = MODELS[key];
     if (entry === undefined) throw new Error(`unknown model ${key}`);
     let best: ReturnType<typeof run> | undefined;
+    if (values.warmup) run(entry[1](), data); // untimed: let the JIT compile the hot paths first
     for (let r = 0; r < repeat; r++) {
       const res = run(entry[1](), data);
       if (best === undefined || res.seconds < best.seconds) best = res;

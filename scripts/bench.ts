@@ -4,6 +4,8 @@
  * final JSON array; nothing here asserts a time.
  *
  *   npm run bench -- [--dataset elec2] [--events N] [--rates 1000,5000,10000]
+ *   npm run bench -- --transport nats|pulsar [--dataset fraud] [--events 3000] [--rates 100,200] [--start]
+ *     the six-process mesh on a real broker (scripts/bench-mesh.ts)
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -18,10 +20,22 @@ const { values } = parseArgs({
     events: { type: "string" },
     rates: { type: "string", default: "1000,5000,10000" },
     transport: { type: "string", default: "memory" },
+    start: { type: "boolean", default: false },
+    "label-delay": { type: "string", default: "100" },
   },
 });
+if (values.transport === "nats" || values.transport === "pulsar") {
+  const { benchMesh } = await import("./bench-mesh.ts");
+  const rows = await benchMesh({
+    transport: values.transport, dataset: values.dataset === "elec2" && !process.argv.includes("--dataset") ? "fraud" : values.dataset!,
+    events: Number(values.events ?? 3000), rates: values.rates === "1000,5000,10000" && !process.argv.includes("--rates") ? [100, 200] : values.rates!.split(",").filter(Boolean).map(Number),
+    start: values.start!, labelDelay: Number(values["label-delay"]),
+  });
+  process.stdout.write(JSON.stringify(rows) + "\n");
+  process.exit(0);
+}
 if (values.transport !== "memory") {
-  process.stderr.write(`bench: transport "${values.transport}" is not available in this build (memory only)\n`);
+  process.stderr.write(`bench: unknown transport "${values.transport}" (memory, nats, pulsar)\n`);
   process.exit(2);
 }
 const config = loadConfig({ ...process.env, RTML_LOG_LEVEL: "error" });

@@ -56,6 +56,8 @@ export interface FraudEvalOptions {
   features?: "service" | "precomputed";
   /** Label delay in days (default 7). */
   labelDelayDays?: number;
+  /** Handbook feature names left out of the model's input (e.g. the 30-day windows). */
+  drop?: readonly string[];
 }
 
 interface Row { day: number; customer: string; fraud: boolean; pre: number[] }
@@ -84,6 +86,7 @@ async function readPrecomputed(files: string[]): Promise<Map<string, Row>> {
 
 export interface FraudEvalResult {
   model: string;
+  inputs: string[];
   features: "service" | "precomputed";
   events: number;
   test_rows: number;
@@ -113,6 +116,7 @@ export async function runFraudEval(options: FraudEvalOptions): Promise<FraudEval
   const testFrom = startDay + 14;
   const delayMs = (options.labelDelayDays ?? 7) * DAY;
   const mode = options.features ?? "service";
+  const dropped = new Set(options.drop ?? []);
 
   const feature = createFeatureService({ schema: data.schema, emitRaw: true });
   const ctx = createTestContext({ jsonState: false, decode: false });
@@ -140,7 +144,9 @@ export async function runFraudEval(options: FraudEvalOptions): Promise<FraudEval
     const [fv] = ctx.take<FeatureVector>(Topics.features, codecs.featureVector);
     const row = pre.get(event.eventId)!;
     const x: Features = {};
-    names.forEach((n, i) => (x[n] = mode === "service" ? fv!.raw[HANDBOOK_FEATURES[n]!]! : row.pre[i]!));
+    names.forEach((n, i) => {
+      if (!dropped.has(n)) x[n] = mode === "service" ? fv!.raw[HANDBOOK_FEATURES[n]!]! : row.pre[i]!;
+    });
     if (row.day >= testFrom) {
       testRows++;
       names.forEach((n, i) => {
@@ -193,6 +199,7 @@ export async function runFraudEval(options: FraudEvalOptions): Promise<FraudEval
   return {
     model: model.kind === "Pipeline" ? JSON.stringify((model.params as { model: { kind: string } }).model.kind) : model.kind,
     features: mode,
+    inputs: names.filter((n) => !dropped.has(n)),
     events: records.length,
     test_rows: testRows,
     test_rows_scored: scored,

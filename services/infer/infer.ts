@@ -10,7 +10,7 @@
  * `infer_model_rejected`) and rethrows, so the runner retries and then dead-letters the snapshot.
  * With `modelName` set, snapshots of other models on `models` are ignored.
  */
-import type { Tracer } from "@opentelemetry/api";
+import { trace, type Tracer } from "@opentelemetry/api";
 import type { Classifier } from "../shared/ml/base.ts";
 import type { Context, MeshFunction } from "../shared/function/types.ts";
 import type { Logger } from "../shared/logger.ts";
@@ -98,10 +98,11 @@ export function createInferService(options: InferOptions = {}): InferService {
 
   return {
     onFeatures(fv: FeatureVector, ctx: Context) {
-      const span = options.tracer?.startSpan(`infer ${serving.name}`);
+      // Only inside a sampled message's span: an unsampled one runs with no active span.
+      const span = options.tracer !== undefined && trace.getActiveSpan()?.isRecording() === true ? options.tracer.startSpan(`infer ${serving.name}`) : undefined;
       const p = predict(fv);
       if (span !== undefined) {
-        if (span.isRecording()) span.setAttribute(ATTR_MODEL_NAME, p.modelName).setAttribute(ATTR_MODEL_VERSION, p.modelVersion);
+        span.setAttribute(ATTR_MODEL_NAME, p.modelName).setAttribute(ATTR_MODEL_VERSION, p.modelVersion);
         span.end();
       }
       if (p.latencyMs > 0) ctx.metrics.record("event_to_prediction_ms", p.latencyMs);

@@ -5,6 +5,8 @@ import { createPipeline } from "../shared/ml/compose/pipeline.ts";
 import { LogisticRegression } from "../shared/ml/linear/logistic-regression.ts";
 import { GaussianNB } from "../shared/ml/naive-bayes/gaussian-nb.ts";
 import { StandardScaler } from "../shared/ml/preprocessing/standard-scaler.ts";
+import { AdaptiveRandomForestClassifier } from "../shared/ml/tree/adaptive-random-forest-classifier.ts";
+import { HoeffdingAdaptiveTreeClassifier } from "../shared/ml/tree/hoeffding-adaptive-tree-classifier.ts";
 import { HoeffdingTreeClassifier } from "../shared/ml/tree/hoeffding-tree-classifier.ts";
 
 export function createModel(kind: ModelKind): Classifier {
@@ -15,5 +17,9 @@ export function createModel(kind: ModelKind): Classifier {
       return new GaussianNB();
     case "ht":
       return new HoeffdingTreeClassifier();
+    case "hat":
+      return new HoeffdingAdaptiveTreeClassifier({ seed: 42 });
+    case "arf":
+      return new AdaptiveRandomForestClassifier({ seed: 42 });
   }
 }

@@ -31,6 +31,8 @@ export interface MeshRunOptions {
   faults?: (mesh: MeshProcesses, fed: () => number) => Promise<void>;
   /** Default 30 s. */
   drainIdleMs?: number;
+  /** Called once every event is accounted for, before the services stop (e.g. to query them over gRPC). */
+  inspect?: (mesh: MeshProcesses) => Promise<unknown>;
   logDir?: string;
 }
 
@@ -89,7 +91,7 @@ async function collectRaw(transport: Transport) {
   };
 }
 
-export async function runMeshProcesses(options: MeshRunOptions): Promise<MeshRunSummary & { raw?: Map<string, string> }> {
+export async function runMeshProcesses(options: MeshRunOptions): Promise<MeshRunSummary & { raw?: Map<string, string>; inspected?: unknown }> {
   const env = { ...options.brokerEnv, RTML_DATASET: options.dataset, ...options.env, ...(options.collectRaw ? { RTML_FEATURE_EMIT_RAW: "true" } : {}) };
   const config = loadConfig({ ...env, RTML_LOG_LEVEL: "warn" });
   const transport = await createTransport(config, { name: "rtml-test-ledger" });
@@ -112,6 +114,11 @@ export async function runMeshProcesses(options: MeshRunOptions): Promise<MeshRun
     await ledger.waitFor(feed.events, options.drainIdleMs ?? 30_000);
     const elapsed = (performance.now() - started) / 1000;
     await new Promise((r) => setTimeout(r, 200)); // labels still in flight
+    // The raw collector reads `features` on its own subscription: let it catch up with the ledger.
+    for (const until = Date.now() + 10_000; raw !== undefined && raw.raw.size < ledger.predicted.size && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const inspected = await options.inspect?.(m);
     const summary: MeshRunSummary = {
       transport: config.transport,
       dataset: options.dataset,
@@ -132,7 +139,7 @@ export async function runMeshProcesses(options: MeshRunOptions): Promise<MeshRun
       feature_mismatches: raw?.mismatches ?? [],
       log_dir: m.logDir,
     };
-    return raw ? { ...summary, raw: raw.raw } : summary;
+    return { ...summary, ...(raw ? { raw: raw.raw } : {}), inspected };
   } finally {
     await mesh?.stop();
     await raw?.close().catch(() => undefined);

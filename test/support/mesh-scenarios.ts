@@ -5,13 +5,18 @@
  *   embedded mesh (`runUp` on the memory transport), same rate and label delay; the accuracies must agree.
  *   Why these settings: with labels 100 events late and a rate both meshes sustain with a wide margin,
  *   the model that scores event j is the one trained on the labels of events < j − 100 (rounded to
- *   train's snapshot interval) in both runs: a label is published 100 events (4 s at 25 events/s) after
+ *   train's snapshot interval) in both runs: a label is published 100 events (10 s at 10 events/s) after
  *   its event, far more than an event's trip through either mesh (tens of ms), so neither run's timing
  *   decides which model scores an event. At full speed the backlog would decide it: labels of events
  *   still queued upstream reach train early, so each run would score with a different lag.
  * - faults: the fraud simulator (hundreds of cards and terminals: many keys) with feature's raw values
  *   published; while it streams, each service in turn is killed with SIGKILL and started again, and the
- *   broker is restarted once. Compared with an uninterrupted embedded run of the same events.
+ *   broker is restarted once. Compared with an uninterrupted embedded run of the same events: every
+ *   event once in the accounting, and each entity's windowed aggregates in the feature service's state
+ *   at the end (FeatureService/GetFeatures over gRPC), i.e. every event counted exactly once. The vector
+ *   each event got on its way is collected too: duplicates of one event must agree, but a vector may
+ *   differ from the uninterrupted run's when a redelivery let a later event of the same entity overtake
+ *   an earlier one (a killed consumer's unacked messages come back after later ones were processed).
  */
 import { runUp, type UpSummary } from "../../services/cli/up.ts";
 import { startMesh } from "../../services/cli/mesh.ts";
@@ -19,14 +24,19 @@ import { createLedger } from "../../services/cli/accounting.ts";
 import { loadConfig, SERVICE_NAMES, type ServiceName } from "../../services/shared/config.ts";
 import { resolveDataset } from "../../services/shared/dataset/resolve.ts";
 import { createLogger } from "../../services/shared/logger.ts";
-import { codecs, rejectCodeName } from "../../services/shared/messages.ts";
+import { createGrpcClient } from "../../services/shared/grpc/client.ts";
+import { GrpcServiceNames } from "../../services/shared/grpc/load-proto.ts";
+import { codecs, featureVectorFromWire, rejectCodeName, type FeatureVectorWire } from "../../services/shared/messages.ts";
 import { createMetricsRegistry } from "../../services/shared/metrics.ts";
 import { Topics } from "../../services/shared/topics.ts";
 import { createMemoryTransport } from "../../services/shared/transport/memory/memory-transport.ts";
 import { runMeshProcesses, type MeshRunSummary } from "./mesh-run.ts";
 
-export const AGREEMENT = { dataset: "elec2", events: 1000, rate: 25, labelDelay: { events: 100 } } as const;
-export const FAULTS = { dataset: "fraud", events: 2500, rate: 50, labelDelay: { events: 100 } } as const;
+// Elec2 is one entity: feature handles its events one at a time, each waiting for the broker's acks, so the
+// six processes sustain only a few tens of events/s on a busy 2-core machine; the rate stays well below.
+export const AGREEMENT = { dataset: "elec2", events: 600, rate: 10, labelDelay: { events: 100 } } as const;
+// A service restart takes 5-18 s here (tsx start-up under load): a stream long enough for all seven faults.
+export const FAULTS = { dataset: "fraud", events: 3000, rate: 20, labelDelay: { events: 100 } } as const;
 
 const quiet = createLogger({ level: "error" });
 
@@ -44,19 +54,29 @@ export async function agreementScenario(brokerEnv: Record<string, string>): Prom
   return { processes: p, embedded: e };
 }
 
-/** FeatureVector.raw by event id from an uninterrupted embedded run (memory transport) of the fault scenario's events. */
-export async function uninterruptedRaw(): Promise<Map<string, string>> {
+/** What an uninterrupted run leaves: raw values per event id, and each entity's windowed aggregates at the end. */
+export interface Reference {
+  raw: Map<string, string>;
+  /** Entity id → its unstandardised aggregates as GetFeatures returns them (JSON of name → value). */
+  entities: Map<string, string>;
+}
+
+/** The fault scenario's events through an uninterrupted embedded run (memory transport). */
+export async function uninterruptedReference(): Promise<Reference> {
   const transport = await createMemoryTransport();
   const raw = new Map<string, string>();
+  const entities = new Map<string, string>();
   try {
     const config = loadConfig({ RTML_DATASET: FAULTS.dataset });
     const deps = { transport, config, logger: quiet, metrics: createMetricsRegistry(), schema: resolveDataset(FAULTS.dataset).schema };
     const ledger = await createLedger(transport, rejectCodeName);
     const sub = await transport.subscribe(Topics.features, { subscription: "raw", type: "exclusive" });
+    const seen = new Set<string>();
     const loop = (async () => {
       for await (const msg of sub) {
         const fv = codecs.featureVector.decode(msg.payload);
         if (!raw.has(fv.eventId)) raw.set(fv.eventId, JSON.stringify(fv.raw ?? {}));
+        seen.add(fv.entityId);
         await msg.ack();
       }
     })();
@@ -64,6 +84,8 @@ export async function uninterruptedRaw(): Promise<Map<string, string>> {
     const replay = await mesh.ingest.ingest.replay(FAULTS.dataset, { maxEvents: FAULTS.events, labelDelay: FAULTS.labelDelay, simulator: { events: FAULTS.events } });
     await ledger.waitFor(replay.events, 10_000);
     while (raw.size < ledger.predicted.size) await new Promise((r) => setTimeout(r, 20));
+    const state = mesh.feature.runners[0].state;
+    for (const entity of seen) entities.set(entity, aggregates(mesh.feature.feature.lookup(entity, state)?.raw));
     await mesh.stop();
     await ledger.close();
     await sub.close();
@@ -71,7 +93,32 @@ export async function uninterruptedRaw(): Promise<Map<string, string>> {
   } finally {
     await transport.close();
   }
-  return raw;
+  return { raw, entities };
+}
+
+/** Aggregates as comparable text: names sorted, values rounded to 9 significant digits (JSON and protobuf doubles agree). */
+function aggregates(raw: Record<string, number> | undefined): string {
+  if (raw === undefined) return "(none)";
+  return JSON.stringify(Object.keys(raw).sort().map((k) => [k, Number(raw[k].toPrecision(9))]));
+}
+
+/** Each entity's aggregates from a running feature service over gRPC (FeatureService/GetFeatures). */
+export async function entityAggregatesOverGrpc(address: string, entities: Iterable<string>): Promise<Map<string, string>> {
+  const client = createGrpcClient(address, GrpcServiceNames.feature);
+  const out = new Map<string, string>();
+  try {
+    for (const entity of entities) {
+      try {
+        const fv = featureVectorFromWire(await client.unary<{ entityId: string }, FeatureVectorWire>("GetFeatures", { entityId: entity }));
+        out.set(entity, aggregates(fv.raw));
+      } catch (err) {
+        out.set(entity, `(${(err as Error).message})`);
+      }
+    }
+  } finally {
+    client.close();
+  }
+  return out;
 }
 
 export interface FaultLog {
@@ -87,7 +134,8 @@ export interface FaultLog {
 export async function faultScenario(
   brokerEnv: Record<string, string>,
   restartBroker: () => Promise<void>,
-): Promise<{ summary: MeshRunSummary; raw: Map<string, string>; log: FaultLog }> {
+  entities: Iterable<string>,
+): Promise<{ summary: MeshRunSummary; raw: Map<string, string>; entities: Map<string, string>; log: FaultLog }> {
   const log: FaultLog = { steps: [] };
   const waitFor = async (fed: () => number, n: number) => {
     while (fed() < n) await new Promise((r) => setTimeout(r, 100));
@@ -104,6 +152,7 @@ export async function faultScenario(
   const result = await runMeshProcesses({
     brokerEnv, dataset: FAULTS.dataset, maxEvents: FAULTS.events, rate: FAULTS.rate, labelDelay: FAULTS.labelDelay,
     collectRaw: true, drainIdleMs: 60_000,
+    inspect: (mesh) => entityAggregatesOverGrpc(mesh.address("feature"), entities),
     faults: async (mesh, fed) => {
       for (const [i, service] of order.entries()) {
         await waitFor(fed, gap * (i + 1));
@@ -115,12 +164,12 @@ export async function faultScenario(
       }
     },
   });
-  const { raw, ...summary } = result;
-  return { summary, raw: raw ?? new Map(), log };
+  const { raw, inspected, ...summary } = result;
+  return { summary, raw: raw ?? new Map(), entities: inspected as Map<string, string>, log };
 }
 
-/** Event ids whose raw feature values differ from the reference (or are missing), at most `max`. */
-export function rawDifferences(reference: Map<string, string>, got: Map<string, string>, max = 10): string[] {
+/** Keys whose values differ from the reference (or are missing), at most `max`. */
+export function differences(reference: Map<string, string>, got: Map<string, string>, max = 10): string[] {
   const out: string[] = [];
   for (const [id, want] of reference) {
     const have = got.get(id);

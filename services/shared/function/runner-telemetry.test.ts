@@ -1,7 +1,8 @@
 /** The runner's spans and metrics: one trace across functions through the memory transport. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { context, SpanKind } from "@opentelemetry/api";
+import { context, SpanKind, trace } from "@opentelemetry/api";
+import { AlwaysOnSampler, ParentBasedSampler } from "@opentelemetry/sdk-trace";
 import { tracePublish } from "../telemetry/messaging.ts";
 import { createTestTelemetry } from "../telemetry/test-support.ts";
 import { createMemoryTransport } from "../transport/memory/memory-transport.ts";
@@ -85,6 +86,31 @@ describe("function runner: telemetry", () => {
     const failed = rm.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === "rtml.messages.failed");
     assert.equal(failed?.dataPoints[0].value, 1);
     assert.equal(failed?.dataPoints[0].attributes["messaging.destination.name"], "in");
+    await t.shutdown();
+  });
+
+  it("a message whose producer was not sampled: no spans, process() outside any context, the decision carried on", async () => {
+    const transport = await createMemoryTransport();
+    const t = createTestTelemetry("feature", { sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }), parentBased: true });
+    let active: unknown = "unset";
+    const runner = createFunctionRunner<In>({
+      name: "u", transport, inputs: ["in"], codec, logger: quietLogger, telemetry: t.telemetry,
+      process: (x, ctx) => {
+        active = trace.getActiveSpan();
+        ctx.publish("out", codec, x, { properties: { a: "1" } });
+      },
+    });
+    await runner.start();
+    const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00";
+    await transport.publish("in", bytes({ n: 1 }), { properties: { traceparent, tracestate: "k=v" } });
+    await waitFor(() => runner.stats().processed === 1, "processed");
+    await runner.stop();
+    const outs = [];
+    for await (const m of transport.read("out")) outs.push(m.properties);
+    assert.deepEqual(outs, [{ a: "1", traceparent, tracestate: "k=v" }]);
+    assert.equal(active, undefined);
+    assert.equal(t.spans().length, 0);
+    await transport.close();
     await t.shutdown();
   });
 

@@ -7,7 +7,7 @@
  * telemetry means no work at all (createRunnerTelemetry returns undefined).
  */
 import { context, type Attributes, type Context as OtelContext, type Counter, type Histogram, type ObservableResult, type Span } from "@opentelemetry/api";
-import { endSpan, startProcessSpan, startPublishSpan, type ReceivedMessage } from "../telemetry/messaging.ts";
+import { endSpan, startProcessSpan, startPublishSpan, unsampledOptions, UNSAMPLED, type ReceivedMessage } from "../telemetry/messaging.ts";
 import {
   ATTR_MESSAGING_DESTINATION_NAME,
   ATTR_MESSAGING_SUBSCRIPTION_NAME,
@@ -24,12 +24,15 @@ import type { Transport } from "../transport/transport.ts";
 import type { Output } from "./context.ts";
 
 export interface RunnerTelemetry {
-  /** Starts the delivery's process span (undefined when tracing is off). */
+  /**
+   * Starts the delivery's process span (undefined when tracing is off). A span that is not recording
+   * (not sampled) needs no context: run process() outside any (no AsyncLocalStorage work).
+   */
   begin(msg: ReceivedMessage): Span | undefined;
-  /** The context to run process() in. */
+  /** The context to run process() in, for a recording span. */
   contextOf(span: Span): OtelContext;
-  /** Publishes outputs, each under a PRODUCER span that is a child of `span`. */
-  publish(outputs: Output[], span: Span): Promise<unknown>;
+  /** Publishes outputs, each under a PRODUCER span that is a child of `span` (carrying its sampling decision). */
+  publish(outputs: Output[], span: Span, input: ReceivedMessage): Promise<unknown>;
   /** The delivery is over: records its metrics and ends its span (failed when `failed`). */
   end(topic: string, span: Span | undefined, startedMs: number, failed: boolean, err?: unknown): void;
 }
@@ -84,11 +87,12 @@ export function createRunnerTelemetry(o: RunnerTelemetryOptions): RunnerTelemetr
     begin(msg) {
       if (!tel.tracing) return undefined;
       const started = startProcessSpan(tel, system, msg, o.subscription, o.functionName);
-      contexts.set(started.span, started.context);
+      if (started !== UNSAMPLED) contexts.set(started.span, started.context);
       return started.span;
     },
     contextOf: (span) => contexts.get(span) ?? context.active(),
-    publish(outputs, span) {
+    publish(outputs, span, input) {
+      if (span === UNSAMPLED.span) return publishUnsampled(o.transport, outputs, input);
       const parent = contexts.get(span) ?? context.active();
       const sends: Promise<unknown>[] = new Array(outputs.length);
       for (let i = 0; i < outputs.length; i++) {
@@ -115,4 +119,13 @@ export function createRunnerTelemetry(o: RunnerTelemetryOptions): RunnerTelemetr
       if (span !== undefined) endSpan(span, isFailed ? (err ?? new Error("failed")) : undefined);
     },
   };
+}
+
+/** Outputs of a message whose producer was not sampled: no spans, the decision carried on. */
+function publishUnsampled(transport: Transport, outputs: Output[], input: ReceivedMessage): Promise<unknown> {
+  if (outputs.length === 1) {
+    const out = outputs[0];
+    return transport.publish(out.topic, out.payload, unsampledOptions(out.options, input.properties));
+  }
+  return Promise.all(outputs.map((out) => transport.publish(out.topic, out.payload, unsampledOptions(out.options, input.properties))));
 }

@@ -142,7 +142,7 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
           txn = store?.begin();
           const ctx = new MessageContext(shared, msg, txn ?? noState);
           try {
-            const result = span === undefined ? fn(input, ctx) : context.with(telemetry!.contextOf(span), fn, undefined, input, ctx);
+            const result = span === undefined || !span.isRecording() ? fn(input, ctx) : context.with(telemetry!.contextOf(span), fn, undefined, input, ctx);
             if (isThenable(result)) await withTimeout(result);
           } finally {
             ctx.close();
@@ -150,7 +150,7 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
           }
           if (ctx.outputs !== undefined) {
             published = true;
-            await (span === undefined ? publishAll(transport, ctx.outputs) : telemetry!.publish(ctx.outputs, span));
+            await (span === undefined ? publishAll(transport, ctx.outputs) : telemetry!.publish(ctx.outputs, span, msg));
           }
           if (store !== undefined && txn !== undefined) {
             if (eventId !== undefined && dedup !== undefined) {

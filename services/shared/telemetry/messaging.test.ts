@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { context, SpanKind, trace } from "@opentelemetry/api";
 import { ParentBasedSampler, TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace";
 import { createMemoryTransport } from "../transport/memory/memory-transport.ts";
-import { endSpan, startProcessSpan, startPublishSpan, tracePublish } from "./messaging.ts";
+import { endSpan, startProcessSpan, startPublishSpan, tracePublish, UNSAMPLED } from "./messaging.ts";
 import { noopTelemetry } from "./telemetry.ts";
 import { createTestTelemetry } from "./test-support.ts";
 
@@ -85,12 +85,13 @@ describe("tracing through the broker", () => {
   });
 
   it("not sampled: the decision travels, and a traceparent already carried is reused without copying", async () => {
-    const t = createTestTelemetry("ingest", { sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(0) }) });
+    const t = createTestTelemetry("ingest", { sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(0) }), parentBased: true });
     const root = startPublishSpan(t.telemetry, "memory", "events.raw", { properties: { "event-id": "e" } }, context.active());
     const tp = root.options?.properties?.traceparent ?? "";
     assert.match(tp, /-00$/, "an unsampled root still sends its decision downstream");
     const proc = startProcessSpan(t.telemetry, "memory", { topic: "events.raw", messageId: "1", properties: { traceparent: tp } }, "s", "f");
     assert.equal(proc.span.isRecording(), false);
+    assert.equal(proc, UNSAMPLED, "parent-based: no span is started for an unsampled producer");
     const options = { properties: { traceparent: tp, "event-id": "e" } };
     const next = startPublishSpan(t.telemetry, "memory", "events.valid", options, proc.context);
     assert.equal(next.options, options, "no copy of the properties");

@@ -9,6 +9,7 @@
  */
 import {
   context,
+  INVALID_SPAN_CONTEXT,
   propagation,
   ROOT_CONTEXT,
   SpanKind,
@@ -19,6 +20,7 @@ import {
   type Context as OtelContext,
   type Link,
   type Span,
+  type SpanOptions,
 } from "@opentelemetry/api";
 import type { PublishOptions } from "../transport/transport.ts";
 import {
@@ -39,6 +41,7 @@ import type { Telemetry } from "./telemetry.ts";
 export type PublishFn<R> = (topic: string, payload: Uint8Array, options: PublishOptions) => Promise<R>;
 
 const producerAttributes = new Map<string, Attributes>();
+const PRODUCER: SpanOptions = Object.freeze({ kind: SpanKind.PRODUCER });
 
 function producerAttrs(system: string, topic: string): Attributes {
   const key = `${system}\u0000${topic}`;
@@ -73,12 +76,14 @@ export function startPublishSpan(
   options: PublishOptions | undefined,
   parent: OtelContext,
 ): PublishSpan {
-  const span = telemetry.tracer.startSpan(`send ${topic}`, { kind: SpanKind.PRODUCER, attributes: producerAttrs(system, topic) }, parent);
+  // Attributes are set once sampled: the SDK would otherwise copy them for every dropped span too.
+  const span = telemetry.tracer.startSpan(`send ${topic}`, PRODUCER, parent);
   const properties = options?.properties;
   if (!span.isRecording() && properties !== undefined && properties.traceparent !== undefined) return { span, options };
   const carrier: Record<string, string> = properties === undefined ? {} : { ...properties };
   propagation.inject(trace.setSpan(parent, span), carrier);
   if (span.isRecording()) {
+    span.setAttributes(producerAttrs(system, topic));
     const eventId = carrier["event-id"];
     if (eventId !== undefined) span.setAttribute(ATTR_RTML_EVENT_ID, eventId);
   }
@@ -94,6 +99,17 @@ export function endSpan(span: Span, err?: unknown): void {
     span.setAttribute(ATTR_ERROR_TYPE, (e as { code?: unknown }).code !== undefined ? String((e as { code?: unknown }).code) : e.name);
   }
   span.end();
+}
+
+/**
+ * The publish options of an output of a message processed with UNSAMPLED: as they are when they carry a
+ * traceparent already, else with the input's (unsampled) trace context added.
+ */
+export function unsampledOptions(options: PublishOptions | undefined, input: Readonly<Record<string, string>>): PublishOptions | undefined {
+  if (options?.properties?.traceparent !== undefined) return options;
+  const carrier: Record<string, string> = { ...options?.properties, traceparent: input.traceparent as string };
+  if (input.tracestate !== undefined) carrier.tracestate = input.tracestate;
+  return { ...options, properties: carrier };
 }
 
 /**
@@ -130,6 +146,19 @@ export interface ProcessSpan {
 }
 
 const consumerAttributes = new Map<string, Attributes>();
+const CONSUMER: SpanOptions = Object.freeze({ kind: SpanKind.CONSUMER });
+
+/** A W3C traceparent (version 00) whose sampled flag is off. */
+function isUnsampled(traceparent: string): boolean {
+  return traceparent.length === 55 && (Number.parseInt(traceparent.substring(53), 16) & 1) === 0;
+}
+
+/**
+ * What a message whose producer was not sampled is processed with, under a parent-based sampler: no
+ * span (the sampler would drop it anyway), the root context. Its outputs carry the producer's unsampled
+ * traceparent on (see startPublishSpan), so the decision holds downstream.
+ */
+export const UNSAMPLED: ProcessSpan = Object.freeze({ span: trace.wrapSpanContext(INVALID_SPAN_CONTEXT), context: ROOT_CONTEXT });
 
 function consumerAttrs(system: string, topic: string, subscription: string, fn: string): Attributes {
   const key = `${system}\u0000${topic}\u0000${subscription}\u0000${fn}`;
@@ -161,16 +190,15 @@ export function startProcessSpan(
   subscription: string,
   functionName: string,
 ): ProcessSpan {
-  const creation = msg.properties.traceparent === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, msg.properties);
+  const traceparent = msg.properties.traceparent;
+  if (traceparent !== undefined && telemetry.parentBased && telemetry.parentToCreation && isUnsampled(traceparent)) return UNSAMPLED;
+  const creation = traceparent === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, msg.properties);
   const producer = trace.getSpanContext(creation);
   const parent = telemetry.parentToCreation ? creation : ROOT_CONTEXT;
   const links: Link[] | undefined = producer !== undefined && (producer.traceFlags & TraceFlags.SAMPLED) !== 0 ? [{ context: producer }] : undefined;
-  const span = telemetry.tracer.startSpan(
-    `process ${msg.topic}`,
-    { kind: SpanKind.CONSUMER, attributes: consumerAttrs(system, msg.topic, subscription, functionName), links },
-    parent,
-  );
+  const span = telemetry.tracer.startSpan(`process ${msg.topic}`, links === undefined ? CONSUMER : { kind: SpanKind.CONSUMER, links }, parent);
   if (span.isRecording()) {
+    span.setAttributes(consumerAttrs(system, msg.topic, subscription, functionName));
     span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, msg.messageId);
     const eventId = msg.properties["event-id"];
     if (eventId !== undefined) span.setAttribute(ATTR_RTML_EVENT_ID, eventId);

@@ -51,6 +51,8 @@ export interface ServiceTelemetryOptions {
   prometheusHost?: string;
   /** Over the OTEL_TRACES_SAMPLER one. */
   sampler?: Sampler;
+  /** With `sampler`: whether it follows the parent's decision (default false). */
+  parentBased?: boolean;
   /** Called when the Prometheus endpoint cannot start, or a flush or shutdown fails (e.g. no collector). */
   onError?: (err: Error) => void;
 }
@@ -156,6 +158,7 @@ export function createServiceTelemetry(options: ServiceTelemetryOptions): Teleme
     tracing,
     parentToCreation: settings.parentToCreation,
     metrics: readers.length > 0,
+    parentBased: options.sampler === undefined ? settings.sampler.startsWith("parentbased") : options.parentBased === true,
   });
   let down: Promise<void> | undefined;
   const report = (results: PromiseSettledResult<unknown>[]) => {

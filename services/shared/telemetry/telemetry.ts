@@ -26,6 +26,11 @@ export interface Telemetry {
   readonly parentToCreation: boolean;
   /** False: no metric reader is attached, so per-message instruments are skipped. */
   readonly metrics: boolean;
+  /**
+   * The sampler follows the parent's decision (the parentbased_* samplers, the default): a message
+   * whose producer was not sampled is then processed with no span at all (the cheap path).
+   */
+  readonly parentBased: boolean;
 }
 
 /** Telemetry that records nothing: the API's no-op tracer and meter. */
@@ -36,6 +41,7 @@ export const noopTelemetry: Telemetry = Object.freeze({
   tracing: false,
   parentToCreation: true,
   metrics: false,
+  parentBased: true,
 });
 
 /** The instrumentation scope every rtml tracer and meter is created under. */

@@ -20,7 +20,10 @@ export interface TestTelemetry extends TelemetryHandle {
 }
 
 /** Test telemetry for `serviceName`; env is empty (nothing exported over the network). */
-export function createTestTelemetry(serviceName: string, options: { sampler?: Sampler; exporter?: InMemorySpanExporter } = {}): TestTelemetry {
+export function createTestTelemetry(
+  serviceName: string,
+  options: { sampler?: Sampler; parentBased?: boolean; exporter?: InMemorySpanExporter } = {},
+): TestTelemetry {
   const exporter = options.exporter ?? new InMemorySpanExporter();
   const reader = new ManualReader();
   const handle = createServiceTelemetry({
@@ -30,6 +33,7 @@ export function createTestTelemetry(serviceName: string, options: { sampler?: Sa
     spanProcessors: [new SimpleSpanProcessor({ exporter })],
     metricReaders: [reader],
     sampler: options.sampler ?? new AlwaysOnSampler(),
+    parentBased: options.parentBased ?? false,
   });
   return {
     ...handle,

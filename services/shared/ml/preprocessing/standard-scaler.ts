@@ -34,6 +34,8 @@ export class StandardScaler implements Transformer {
   readonly params: Readonly<Required<StandardScalerParams>>;
   readonly #withStd: boolean;
   #stats = new Map<string, FeatureStats>();
+  #keys: string[] = [];
+  #cached: FeatureStats[] = [];
 
   constructor(params: StandardScalerParams = {}) {
     const withStd = params.withStd ?? true;
@@ -44,24 +46,67 @@ export class StandardScaler implements Transformer {
 
   /** Updates the running mean (and variance) of every feature in `x`. */
   learnOne(x: Features): void {
-    const stats = this.#stats;
+    const ss = this.#resolve(x, true)!;
+    const withStd = this.#withStd;
+    let i = 0;
     for (const key in x) {
       const xi = x[key]!;
-      let s = stats.get(key);
-      if (s === undefined) {
-        s = { n: 0, mean: 0, var: 0 };
-        stats.set(key, s);
-      }
+      const s = ss[i++]!;
       s.n += 1;
       const oldMean = s.mean;
       s.mean += (xi - oldMean) / s.n;
-      if (this.#withStd) s.var += ((xi - oldMean) * (xi - s.mean) - s.var) / s.n;
+      if (withStd) s.var += ((xi - oldMean) * (xi - s.mean) - s.var) / s.n;
     }
   }
 
-  /** Scales `x` without learning from it. */
+  /**
+   * The stats of x's features, in x's key order. Streams with a fixed schema present the same keys in
+   * the same order every time, so the last resolution is cached and reused after a cheap identity check
+   * of the keys (a hot-path saving of one Map lookup per feature). Without `create`, null when some
+   * feature has no stats yet.
+   */
+  #resolve(x: Features, create: boolean): FeatureStats[] | null {
+    const keys = this.#keys;
+    let i = 0;
+    let same = true;
+    for (const k in x) {
+      if (i >= keys.length || keys[i] !== k) {
+        same = false;
+        break;
+      }
+      i++;
+    }
+    if (same && i === keys.length) return this.#cached;
+    const ks: string[] = [];
+    const ss: FeatureStats[] = [];
+    for (const k in x) {
+      let st = this.#stats.get(k);
+      if (st === undefined) {
+        if (!create) return null;
+        st = { n: 0, mean: 0, var: 0 };
+        this.#stats.set(k, st);
+      }
+      ks.push(k);
+      ss.push(st);
+    }
+    this.#keys = ks;
+    this.#cached = ss;
+    return ss;
+  }
+
   transformOne(x: Features): Features {
     const out: Features = {};
+    const ss = this.#resolve(x, false);
+    if (ss !== null) {
+      let i = 0;
+      for (const key in x) {
+        const s = ss[i++]!;
+        const xi = x[key]!;
+        if (!this.#withStd) out[key] = xi - s.mean;
+        else out[key] = s.var > 0 ? (xi - s.mean) / Math.sqrt(s.var) : 0;
+      }
+      return out;
+    }
     const stats = this.#stats;
     for (const key in x) {
       const xi = x[key]!;
@@ -77,7 +122,6 @@ export class StandardScaler implements Transformer {
     return out;
   }
 
-  /** Running mean of a feature (0 when unseen). */
   mean(feature: string): number {
     return this.#stats.get(feature)?.mean ?? 0;
   }

@@ -1,0 +1,57 @@
+/**
+ * The six-process end-to-end and fault tests, defined once for any real broker (test/e2e/mesh-processes-*.test.ts
+ * give the broker). See mesh-scenarios.ts for what each checks and why.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { agreementScenario, AGREEMENT, differences, faultScenario, FAULTS, uninterruptedReference } from "./mesh-scenarios.ts";
+
+export interface BrokerUnderTest {
+  /** Environment that points the services at it: RTML_TRANSPORT and its URLs (and a namespace of the test's own). */
+  env(scope: string): Record<string, string>;
+  /** Stops the broker (data kept) and starts it again; resolves once it is ready. */
+  restart(): Promise<void>;
+}
+
+/**
+ * Why the six-process suites are opt-in (`npm run test:brokers`): each takes 5-8 minutes on a 2-core
+ * machine, and two of the four cases do not pass yet (Pulsar accuracy agreement under backlog; events
+ * lost after a nats-server restart) — see docs/benchmarks.md "Mesh on real brokers" and the issue notes.
+ */
+export const OPT_IN =
+  process.env.RTML_BROKER_E2E === "1"
+    ? false
+    : "six-process broker runs take 5-8 min each and are not yet reliable; run them with `npm run test:brokers`";
+
+export function describeMeshOnBroker(name: string, skip: string | false, broker: () => Promise<BrokerUnderTest>, timeouts = { agreement: 240_000, faults: 480_000 }): void {
+  describe(`six rtml serve processes on ${name}`, { skip: skip || OPT_IN, concurrency: false }, () => {
+    it(`Elec2 (${AGREEMENT.events} events, labels ${AGREEMENT.labelDelay.events} events late, ${AGREEMENT.rate}/s): every event accounted, accuracy within 0.005 of the embedded run`, { timeout: timeouts.agreement }, async (t) => {
+      const b = await broker();
+      const { processes, embedded } = await agreementScenario(b.env("agreement"));
+      const detail = JSON.stringify({ processes, embedded: { ...embedded, accuracy_by_segment: undefined } });
+      t.diagnostic(`six processes: accuracy ${processes.accuracy.toFixed(4)}, ${processes.throughput_eps} ev/s, p50/p99 ${processes.latency_ms.p50}/${processes.latency_ms.p99} ms; embedded: ${embedded.accuracy.toFixed(4)}`);
+      assert.equal(processes.events_in, AGREEMENT.events, detail);
+      assert.equal(processes.lost, 0, detail);
+      assert.equal(processes.predictions + processes.rejected, AGREEMENT.events, detail);
+      assert.equal(embedded.lost, 0, detail);
+      assert.ok(Math.abs(processes.accuracy - embedded.accuracy) <= 0.005, `accuracy ${processes.accuracy} vs embedded ${embedded.accuracy}: ${detail}`);
+    });
+
+    it(`faults (${FAULTS.dataset}, ${FAULTS.events} events): kill -9 each service in turn and restart the broker mid-stream; every event once, lost 0, feature aggregates as uninterrupted`, { timeout: timeouts.faults }, async (t) => {
+      const b = await broker();
+      const reference = await uninterruptedReference();
+      const { summary, raw, entities, log } = await faultScenario(b.env("faults"), () => b.restart(), reference.entities.keys());
+      const vectorsDiffering = [...reference.raw].filter(([id, v]) => raw.get(id) !== v).length;
+      const detail = JSON.stringify({ summary, log, vectorsDiffering });
+      t.diagnostic(`faults: ${JSON.stringify(log.steps)}`);
+      t.diagnostic(`accounting: ${summary.predictions} predictions + ${summary.rejected} rejections of ${summary.events_in} events, lost ${summary.lost}, ${summary.duplicates} duplicates removed, ${summary.feature_duplicates} duplicate feature vectors; ${reference.entities.size} entities compared; ${vectorsDiffering} event vectors differ from the uninterrupted run's (reordering by redelivery)`);
+      assert.equal(log.steps.length, 7, detail);
+      assert.equal(summary.events_in, FAULTS.events, detail);
+      assert.equal(summary.lost, 0, detail);
+      assert.equal(summary.predictions + summary.rejected, FAULTS.events, detail);
+      assert.deepEqual(summary.feature_mismatches, [], `duplicates of one event with different raw values: ${detail}`);
+      assert.equal(reference.raw.size, FAULTS.events);
+      assert.deepEqual(differences(reference.entities, entities), [], detail);
+    });
+  });
+}
