@@ -52,6 +52,8 @@ const ALL_MODES: Record<string, Record<string, string>> = {
   "1%": { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.01" },
   "0%": { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "0" },
 };
+// The same under AsyncLocalStorage (RTML_OTEL_CONTEXT=async) instead of the default synchronous context manager.
+for (const m of ["1%", "100%"]) ALL_MODES[`${m}+als`] = { ...ALL_MODES[m], RTML_OTEL_CONTEXT: "async" };
 const MODES = Object.fromEntries(values.modes!.split(",").map((m) => {
   if (!ALL_MODES[m]) throw new Error(`unknown mode ${m} (${Object.keys(ALL_MODES).join(", ")})`);
   return [m, ALL_MODES[m]];
@@ -70,7 +72,7 @@ interface Run {
 
 function up(mode: string, events: string): Promise<Run> {
   const env: Record<string, string | undefined> = { ...process.env, RTML_LOG_LEVEL: "error", ...MODES[mode] };
-  for (const k of Object.keys(env)) if (k.startsWith("OTEL_") && !(k in MODES[mode])) delete env[k];
+  for (const k of Object.keys(env)) if ((k.startsWith("OTEL_") || k.startsWith("RTML_OTEL_")) && !(k in MODES[mode])) delete env[k];
   const args = ["--import", CPU_PROBE, "--import", "tsx", join(root, "services/cli/main.ts"), "up", "--json", "--no-grpc", "--dataset", values.dataset!, "--max-events", events];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });

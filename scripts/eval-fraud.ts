@@ -32,6 +32,7 @@ const { values } = parseArgs({
     models: { type: "string", default: "lr" },
     features: { type: "string", default: "service" },
     drop: { type: "string", default: "" },
+    "truncated-windows": { type: "boolean", default: false },
   },
 });
 /** `--drop 30d` leaves out the four 30-day windows; otherwise a comma-separated list of handbook names. */
@@ -41,7 +42,7 @@ const out = [];
 for (const key of values.models!.split(",")) {
   const create = FRAUD_MODELS[key];
   if (!create) throw new Error(`unknown model ${key} (${Object.keys(FRAUD_MODELS).join(", ")})`);
-  const r = { setup: key, ...(await runFraudEval({ createModel: create, features: values.features as "service" | "precomputed", drop: dropList })) };
+  const r = { setup: key, ...(await runFraudEval({ createModel: create, features: values.features as "service" | "precomputed", drop: dropList, completeWindowsOnly: !values["truncated-windows"] })) };
   process.stderr.write(JSON.stringify(r) + "\n");
   out.push(r);
 }

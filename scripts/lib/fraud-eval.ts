@@ -58,6 +58,12 @@ export interface FraudEvalOptions {
   labelDelayDays?: number;
   /** Handbook feature names left out of the model's input (e.g. the 30-day windows). */
   drop?: readonly string[];
+  /**
+   * The feature service's `completeWindowsOnly` (default true here): a window reaching before the first
+   * event (07-25) is missing instead of a truncated count or mean. Without it, the train week's terminal
+   * windows are all empty (0) and the 30-day ones grow with the stream's age.
+   */
+  completeWindowsOnly?: boolean;
 }
 
 interface Row { day: number; customer: string; fraud: boolean; pre: number[] }
@@ -86,6 +92,7 @@ async function readPrecomputed(files: string[]): Promise<Map<string, Row>> {
 
 export interface FraudEvalResult {
   model: string;
+  complete_windows_only: boolean;
   inputs: string[];
   features: "service" | "precomputed";
   events: number;
@@ -118,7 +125,8 @@ export async function runFraudEval(options: FraudEvalOptions): Promise<FraudEval
   const mode = options.features ?? "service";
   const dropped = new Set(options.drop ?? []);
 
-  const feature = createFeatureService({ schema: data.schema, emitRaw: true });
+  const schema = { ...data.schema, features: { ...data.schema.features, completeWindowsOnly: options.completeWindowsOnly ?? true } };
+  const feature = createFeatureService({ schema, emitRaw: true });
   const ctx = createTestContext({ jsonState: false, decode: false });
   const model = options.createModel();
   const names = Object.keys(HANDBOOK_FEATURES);
@@ -145,12 +153,14 @@ export async function runFraudEval(options: FraudEvalOptions): Promise<FraudEval
     const row = pre.get(event.eventId)!;
     const x: Features = {};
     names.forEach((n, i) => {
-      if (!dropped.has(n)) x[n] = mode === "service" ? fv!.raw[HANDBOOK_FEATURES[n]!]! : row.pre[i]!;
+      const v = mode === "service" ? fv!.raw[HANDBOOK_FEATURES[n]!] : row.pre[i]!;
+      if (!dropped.has(n) && v !== undefined) x[n] = v; // a missing (incomplete) window stays absent
     });
     if (row.day >= testFrom) {
       testRows++;
       names.forEach((n, i) => {
-        if (same(fv!.raw[HANDBOOK_FEATURES[n]!]!, row.pre[i]!)) match[n]!++;
+        const v = fv!.raw[HANDBOOK_FEATURES[n]!];
+        if (v !== undefined && same(v, row.pre[i]!)) match[n]!++;
       });
       scores.set(event.eventId, model.predictProbaOne(x).get(true) ?? 0);
     }
@@ -199,6 +209,7 @@ export async function runFraudEval(options: FraudEvalOptions): Promise<FraudEval
   return {
     model: model.kind === "Pipeline" ? JSON.stringify((model.params as { model: { kind: string } }).model.kind) : model.kind,
     features: mode,
+    complete_windows_only: options.completeWindowsOnly ?? true,
     inputs: names.filter((n) => !dropped.has(n)),
     events: records.length,
     test_rows: testRows,

@@ -50,6 +50,8 @@ export interface FeatureService {
   readonly featureNames: readonly string[];
 }
 
+/** Keyed-state key of the stream's first event time (FeatureSpec.completeWindowsOnly). */
+export const START_KEY = "__start";
 /** Keyed-state key of the scaler checkpoint. */
 export const SCALER_KEY = "__scaler";
 /** Event ids remembered as learned by the scaler (retries and redeliveries land well inside). */
@@ -81,6 +83,7 @@ export function createFeatureService(options: FeatureOptions): FeatureService {
   const horizon = Math.max(0, ...windows.map((w) => w.windowMs));
   const timeSinceLast = spec.timeSinceLast ?? true;
   const standardize = spec.standardize ?? true;
+  const completeOnly = spec.completeWindowsOnly ?? false;
   const checkpointEvery = Math.max(1, options.scalerCheckpointEvery ?? 1000);
   let scaler: OnlineScaler | undefined;
   let seen = 0;
@@ -88,14 +91,15 @@ export function createFeatureService(options: FeatureOptions): FeatureService {
 
   const featureNames = featureNamesOf(schema);
 
-  function windowed(s: EntityWindowState, at: number, raw: Record<string, number>) {
+  function windowed(s: EntityWindowState, at: number, raw: Record<string, number>, start = -Infinity) {
     for (const w of windows) {
+      if (at - w.windowMs < start) continue; // window reaches before the stream: missing (completeWindowsOnly)
       const a = aggregate(s, w.col, at, w.windowMs);
       for (let i = 0; i < w.ops.length; i++) raw[w.names[i]] = a[w.ops[i]];
     }
   }
 
-  function computeRaw(event: Event, prev: EntityWindowState | undefined) {
+  function computeRaw(event: Event, prev: EntityWindowState | undefined, start = -Infinity) {
     const raw: Record<string, number> = {};
     for (const name of numeric) {
       const x = toNumber(event.fields[name]);
@@ -115,7 +119,7 @@ export function createFeatureService(options: FeatureOptions): FeatureService {
     const state = windows.length
       ? addEvent(prev, t, aggFields.map((f) => toNumber(event.fields[f]) ?? Number.NaN), horizon)
       : undefined;
-    if (state) windowed(state, t, raw);
+    if (state) windowed(state, t, raw, start);
     if (timeSinceLast) {
       // A late event measures from the entity's event before it, when the window state still has it.
       const before = prev && t < prev.last ? (previousTime(prev, t) ?? t) : prev?.last;
@@ -131,8 +135,14 @@ export function createFeatureService(options: FeatureOptions): FeatureService {
   const process: MeshFunction<Event> = (event: Event, ctx: Context) => {
     if (!scaler) scaler = scalerFrom(ctx.state);
     const prev = ctx.state.get<EntityWindowState>(event.entityId);
-    const { raw, state } = computeRaw(event, prev);
-    keyed.onEvent(event, ctx.state, raw);
+    let start = -Infinity;
+    if (completeOnly) {
+      const known = ctx.state.get<number>(START_KEY);
+      start = known === undefined || known === null ? event.eventTimeMs : Math.min(known, event.eventTimeMs);
+      if (start !== known) ctx.state.put(START_KEY, start);
+    }
+    const { raw, state } = computeRaw(event, prev, start);
+    keyed.onEvent(event, ctx.state, raw, start);
     ctx.state.put(event.entityId, state ?? { t: [], v: [], last: Math.max(prev?.last ?? event.eventTimeMs, event.eventTimeMs) });
     let values = raw;
     if (standardize) {
@@ -174,8 +184,9 @@ export function createFeatureService(options: FeatureOptions): FeatureService {
   }
 
   function compute(event: Event, prev: EntityWindowState | undefined, state?: KeyedStateAccess) {
-    const { raw } = computeRaw(event, prev);
-    if (state) keyed.onEvent(event, { get: (k) => state.get(k) }, raw);
+    const start = completeOnly ? (state?.get<number>(START_KEY) ?? -Infinity) : -Infinity;
+    const { raw } = computeRaw(event, prev, start);
+    if (state) keyed.onEvent(event, { get: (k) => state.get(k) }, raw, start);
     return { values: standardize ? (scaler ?? createOnlineScaler()).scale(raw) : raw, raw };
   }
 

@@ -102,4 +102,23 @@ describe("feature service: keyed, delayed and label-based aggregates", () => {
     assert.equal(f.compute(e, undefined, ctx.state).raw.terminal_amount_count_1d_delay2d, 1);
     assert.equal(JSON.stringify([...ctx.store]), before);
   });
+
+  it("completeWindowsOnly: a window reaching before the first event is missing, then appears", () => {
+    const f = createFeatureService({ schema: { ...schema, features: { ...schema.features, completeWindowsOnly: true } }, emitRaw: true });
+    const ctx = createTestContext();
+    const run = (e: Event) => {
+      void f.process(e, ctx);
+      return ctx.take<FeatureVector>(Topics.features, codecs.featureVector)[0]!.raw;
+    };
+    const first = run(ev("c1", "T", T0));
+    assert.equal(first.amount_count_1d, undefined);
+    assert.equal(first.terminal_amount_count_1d_delay2d, undefined);
+    assert.equal(first.amount, 10);
+    const d1 = run(ev("c1", "T", T0 + D));
+    assert.equal(d1.amount_count_1d, 1, "(T0, T0 + 1d] is covered: the event at T0 is outside it");
+    assert.equal(d1.terminal_amount_count_1d_delay2d, undefined);
+    const d3 = run(ev("c2", "T", T0 + 3 * D));
+    assert.equal(d3.terminal_amount_count_1d_delay2d, 1);
+    assert.equal(d3.terminal_label_mean_3d_delay2d, undefined, "3d + 2d delay reaches before T0");
+  });
 });

@@ -81,7 +81,7 @@ export interface KeyedAggregates {
    * Adds the event to its keyed windows and writes the aggregates into `raw`. With a read-only `state`
    * (no `put`), computes as if the event had been added, without writing.
    */
-  onEvent(event: Event, state: KeyedStateAccess, raw: Record<string, number>): void;
+  onEvent(event: Event, state: KeyedStateAccess, raw: Record<string, number>, start?: number): void;
   /** Fills a revealed label into the windows holding its event. Returns false when the event is unknown. */
   onLabel(label: Label, state: KeyedStateAccess): boolean;
 }
@@ -103,7 +103,8 @@ export function createKeyedAggregates(schema: DatasetSchema): KeyedAggregates {
   const positive = new Set(["true", schema.label.positive]);
   const needsLabels = list.some((g) => g.fields.includes(LABEL_FIELD));
 
-  function onEvent(event: Event, state: KeyedStateAccess, raw: Record<string, number>): void {
+  /** `start`: the stream's first event time; windows reaching before it are left missing. */
+  function onEvent(event: Event, state: KeyedStateAccess, raw: Record<string, number>, start = -Infinity): void {
     const pending: string[] = [];
     const t = event.eventTimeMs;
     for (const g of list) {
@@ -116,6 +117,7 @@ export function createKeyedAggregates(schema: DatasetSchema): KeyedAggregates {
       if (g.fields.includes(LABEL_FIELD)) pending.push(key);
       for (const { col, delayMs, windows } of g.specs) {
         for (const w of windows) {
+          if (t - delayMs - w.ms < start) continue;
           const a = aggregate(s, col, t - delayMs, w.ms);
           for (let i = 0; i < w.ops.length; i++) raw[w.names[i]!] = a[w.ops[i]!];
         }

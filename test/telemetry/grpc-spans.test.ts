@@ -1,6 +1,6 @@
 /**
  * gRPC through @opentelemetry/instrumentation-grpc in the embedded mesh: a Publish call to ingest gets a
- * SERVER span attributed to ingest (six services share the process; the span is routed by its gRPC
+ * SERVER span attributed to ingest (six services share the process; spans are routed by their gRPC
  * service), and the events it publishes continue that trace through the broker to validate.
  */
 import { describe, it } from "node:test";
@@ -42,7 +42,7 @@ describe("gRPC spans", () => {
     assert.equal(server.resource.attributes["service.name"], "ingest");
     assert.equal(server.attributes["rpc.system"], "grpc");
     const send = spans.find((s) => s.name === "send events.raw" && s.attributes["rtml.event.id"] === "grpc-e1");
-    assert.equal(send?.parentSpanContext?.spanId, server.spanContext().spanId, "the publish is a child of the call");
+    assert.equal(send?.parentSpanContext?.spanId, server.spanContext().spanId, "the publish is a child of the call (the handler runs in its context)");
     const validate = spans.find((s) => s.name === "process events.raw" && s.attributes["rtml.event.id"] === "grpc-e1");
     assert.equal(validate?.spanContext().traceId, server.spanContext().traceId, "validate continues the call's trace");
     assert.equal(validate?.resource.attributes["service.name"], "validate");

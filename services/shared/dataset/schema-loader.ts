@@ -122,12 +122,12 @@ function checkFeatures(f: unknown, p: string[], fields: Set<string>): void {
     p.push(`"features" must be an object`);
     return;
   }
-  for (const k of Object.keys(f)) if (!["aggregates", "timeSinceLast", "standardize", "calendar"].includes(k)) p.push(`features: unknown key "${k}"`);
+  for (const k of Object.keys(f)) if (!["aggregates", "timeSinceLast", "standardize", "calendar", "completeWindowsOnly"].includes(k)) p.push(`features: unknown key "${k}"`);
   const calendar = ["during_weekend", "during_night", "hour", "day_of_week"];
   if (f.calendar !== undefined && (!isStringArray(f.calendar) || f.calendar.some((c) => !calendar.includes(c)))) {
     p.push(`features.calendar must be an array of ${calendar.join(", ")}`);
   }
-  for (const k of ["timeSinceLast", "standardize"]) {
+  for (const k of ["timeSinceLast", "standardize", "completeWindowsOnly"]) {
     if (f[k] !== undefined && typeof f[k] !== "boolean") p.push(`features.${k} must be true or false`);
   }
   if (f.aggregates === undefined) return;

@@ -118,6 +118,12 @@ export interface FeatureSpec {
   timeSinceLast?: boolean;
   /** Standardise every value online (running mean and variance). Default true. */
   standardize?: boolean;
+  /**
+   * Leave an aggregate out (missing) while its window, shifted by its delay, still reaches before the
+   * first event the service has seen: a window is only emitted once the stream covers it, instead of
+   * a count or mean over a truncated history (which a model would learn at the wrong scale). Default false.
+   */
+  completeWindowsOnly?: boolean;
 }
 
 /** Parses a duration such as "500ms", "30s", "15m", "2h", "7d" into milliseconds. */

@@ -4,6 +4,7 @@
  * server shutdown), refuse requests that failed to decode with INVALID_ARGUMENT (see `markMalformed`),
  * and send every error through `toGrpcStatus` — the only error → status mapping.
  */
+import { context } from "@opentelemetry/api";
 import type {
   handleBidiStreamingCall, handleServerStreamingCall, handleUnaryCall, Metadata, ServerDuplexStream,
   ServerUnaryCall, ServerWritableStream,
@@ -64,8 +65,9 @@ export type Unary<Req, Res> = (request: Req, ctx: CallContext) => Res | Promise<
 export function unary<Req, Res>(fn: Unary<Req, Res>): handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const [ctx, done] = contextOf(call as AnyCall, undefined);
+    const active = context.active(); // the call's trace context (gRPC instrumentation), kept past the deferral
     Promise.resolve()
-      .then(() => fn(checkRequest(call.request), ctx))
+      .then(() => context.with(active, fn, undefined, checkRequest(call.request), ctx))
       .then(
         (res) => callback(null, res),
         (err: unknown) => callback(toGrpcStatus(err)),
@@ -94,8 +96,9 @@ export function serverStream<Req, Res>(
 ): handleServerStreamingCall<Req, Res> {
   return (call) => {
     const [ctx, done] = contextOf(call as AnyCall, closing);
+    const active = context.active();
     Promise.resolve()
-      .then(() => fn(checkRequest(call.request), sender(call), ctx))
+      .then(() => context.with(active, () => fn(checkRequest(call.request), sender(call), ctx)))
       .then(() => endWith(call as ServerWritableStream<unknown, unknown>, undefined), (err: unknown) => endWith(call as ServerWritableStream<unknown, unknown>, err))
       .finally(done);
   };
@@ -113,8 +116,9 @@ export function bidiStream<Req, Res>(
       // half-closes, which would also close our sending side before the last responses are written.
       for await (const r of (call as unknown as Readable).iterator({ destroyOnReturn: false })) yield checkRequest(r as Req);
     }
+    const active = context.active();
     Promise.resolve()
-      .then(() => fn(requests(), sender(call), ctx))
+      .then(() => context.with(active, () => fn(requests(), sender(call), ctx)))
       .then(() => endWith(call as ServerDuplexStream<unknown, unknown>, undefined), (err: unknown) => endWith(call as ServerDuplexStream<unknown, unknown>, err))
       .finally(done);
   };

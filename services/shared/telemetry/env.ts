@@ -9,6 +9,11 @@
  * - OTEL_SDK_DISABLED=true turns everything off;
  * - the sampler is OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (default parentbased_always_on).
  * RTML_TRACE_PARENT=link makes every hop its own trace, linked to its producer (default: one trace).
+ * RTML_OTEL_CONTEXT picks how the active span follows the code: `sync` (default) holds it for the
+ * synchronous part of a callback only (process(), a gRPC handler) and costs nothing elsewhere; `async`
+ * uses AsyncLocalStorage, so it also survives awaits, at a price on every promise of the process
+ * (about +25% CPU per event in the embedded mesh on Node 22; see docs/benchmarks.md). Messaging spans
+ * do not depend on it: the runner passes each message's context explicitly.
  */
 import { RtmlError } from "../errors.ts";
 
@@ -35,6 +40,8 @@ export interface TelemetrySettings {
   /** Ratio of the *traceidratio samplers, in [0, 1]. */
   readonly ratio: number;
   readonly parentToCreation: boolean;
+  /** The context manager: synchronous scopes only, or AsyncLocalStorage. */
+  readonly contextManager: "sync" | "async";
   /** BatchSpanProcessor settings (OTEL_BSP_*), with rtml's larger defaults. */
   readonly batch: { readonly scheduledDelayMillis: number; readonly maxQueueSize: number; readonly maxExportBatchSize: number };
 }
@@ -69,6 +76,8 @@ export function readTelemetrySettings(env: Record<string, string | undefined> = 
   }
   const parent = (env.RTML_TRACE_PARENT ?? "creation").trim().toLowerCase();
   if (parent !== "creation" && parent !== "link") problems.push(`RTML_TRACE_PARENT must be "creation" or "link", got "${parent}"`);
+  const contextManager = (env.RTML_OTEL_CONTEXT ?? "sync").trim().toLowerCase();
+  if (contextManager !== "sync" && contextManager !== "async") problems.push(`RTML_OTEL_CONTEXT must be "sync" or "async", got "${contextManager}"`);
   const batch = {
     scheduledDelayMillis: positive(env, "OTEL_BSP_SCHEDULE_DELAY", 1000, problems),
     maxQueueSize: positive(env, "OTEL_BSP_MAX_QUEUE_SIZE", 65_536, problems),
@@ -82,6 +91,7 @@ export function readTelemetrySettings(env: Record<string, string | undefined> = 
     sampler: samplerText,
     ratio,
     parentToCreation: parent === "creation",
+    contextManager: contextManager as "sync" | "async",
     batch,
   };
 }

@@ -113,14 +113,18 @@ export function unsampledOptions(options: PublishOptions | undefined, input: Rea
 }
 
 /**
- * Wraps a publish function so every call runs under a PRODUCER span (a child of the active context:
- * a root for ingest's replay, the gRPC server span for ingest's Publish). Returns `publish` itself when
- * tracing is off.
+ * Wraps a publish function so every call runs under a PRODUCER span: a child of the active span, else
+ * of the trace context in the given properties (a gRPC caller's), else a root (ingest's replay).
+ * Returns `publish` itself when tracing is off.
  */
 export function tracePublish<R>(telemetry: Telemetry, system: string, publish: PublishFn<R>): PublishFn<R> {
   if (!telemetry.tracing) return publish;
   return async (topic, payload, options) => {
-    const started = startPublishSpan(telemetry, system, topic, options, context.active());
+    let parent = context.active();
+    // No active span (e.g. past an await under the sync context manager) but the caller handed over a
+    // trace context (ingest's gRPC API copies the call's traceparent): continue that trace.
+    if (options?.properties?.traceparent !== undefined && trace.getSpan(parent) === undefined) parent = propagation.extract(ROOT_CONTEXT, options.properties);
+    const started = startPublishSpan(telemetry, system, topic, options, parent);
     try {
       const result = await publish(topic, payload, started.options ?? options);
       endSpan(started.span);

@@ -22,6 +22,7 @@ import {
   AlwaysOnSampler,
   BatchSpanProcessor,
   ParentBasedSampler,
+  StackContextManager,
   TraceIdRatioBasedSampler,
   TracerProvider,
   type Sampler,
@@ -74,11 +75,15 @@ export interface TelemetryHandle {
 
 let globalsInstalled = false;
 
-/** Installs the context manager and the W3C propagators, once per process. */
-export function installTelemetryGlobals(): void {
+/**
+ * Installs the context manager and the W3C propagators, once per process. `sync` (the default): a
+ * context lives for the synchronous part of `context.with` only (no per-promise cost); `async`:
+ * AsyncLocalStorage, which follows awaits but hooks every promise (see env.ts, RTML_OTEL_CONTEXT).
+ */
+export function installTelemetryGlobals(manager: "sync" | "async" = "sync"): void {
   if (globalsInstalled) return;
   globalsInstalled = true;
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  context.setGlobalContextManager(manager === "async" ? new AsyncLocalStorageContextManager().enable() : new StackContextManager().enable());
   propagation.setGlobalPropagator(
     new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
   );
@@ -136,7 +141,7 @@ export function createServiceTelemetry(options: ServiceTelemetryOptions): Teleme
   if (settings.otlpTraces) spanProcessors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter(urlOption(otlpUrl(env, "traces"))), ...settings.batch }));
   const tracing = spanProcessors.length > 0;
   // The context manager (AsyncLocalStorage) costs a little on every promise: only when tracing.
-  if (tracing) installTelemetryGlobals();
+  if (tracing) installTelemetryGlobals(settings.contextManager);
   const tracerProvider = new TracerProvider({ resource, spanProcessors, sampler: options.sampler ?? samplerOf(settings) });
 
   const readers: IMetricReader[] = [...(options.metricReaders ?? [])];

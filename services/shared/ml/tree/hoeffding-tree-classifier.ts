@@ -83,7 +83,9 @@ export interface HoeffdingTreeState {
 /**
  * Incremental decision tree that splits a leaf once the Hoeffding bound says the best feature is better
  * than the runner-up. The first prediction (before any learning) is an empty map, as in River.
- * Memory management (`max_size`) is not ported: trees grow until `maxDepth`.
+ * Memory management (`max_size`) is not ported beyond its effect while River's size estimates are still 0
+ * (see `deactivateOnNullSplit`): trees grow until `maxDepth`. Leaves whose majority class holds more than
+ * `maxShareToSplit` (0.99) of their weight do not split (the attempt resets their splitters), as in River 0.19.
  *
  * @example
  * const ht = new HoeffdingTreeClassifier({ gracePeriod: 50 });
