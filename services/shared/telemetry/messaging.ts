@@ -154,7 +154,9 @@ const CONSUMER: SpanOptions = Object.freeze({ kind: SpanKind.CONSUMER });
 
 /** A W3C traceparent (version 00) whose sampled flag is off. */
 function isUnsampled(traceparent: string): boolean {
-  return traceparent.length === 55 && (Number.parseInt(traceparent.substring(53), 16) & 1) === 0;
+  if (traceparent.length !== 55) return false;
+  const c = traceparent.charCodeAt(54); // the low hex digit of the flags: bit 0 is "sampled"
+  return ((c <= 57 ? c - 48 : c - 87) & 1) === 0;
 }
 
 /**

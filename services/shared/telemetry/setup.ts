@@ -5,13 +5,13 @@
  * still report as six services. Exporters follow the OTEL_* variables (env.ts); with none set nothing
  * is exported and `telemetry.tracing` is false, so the runner does no span work at all.
  *
- * The process-wide parts (the AsyncLocalStorage context manager and the W3C trace-context propagator)
+ * The process-wide parts (the context manager, synchronous unless RTML_OTEL_CONTEXT=async, and the W3C trace-context propagator)
  * are installed once, by the first call with tracing on.
  */
 import { randomUUID } from "node:crypto";
 import { context, propagation } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
@@ -76,7 +76,7 @@ export interface TelemetryHandle {
 let globalsInstalled = false;
 
 /**
- * Installs the context manager and the W3C propagators, once per process. `sync` (the default): a
+ * Installs the context manager and the W3C trace-context propagator, once per process. `sync` (the default): a
  * context lives for the synchronous part of `context.with` only (no per-promise cost); `async`:
  * AsyncLocalStorage, which follows awaits but hooks every promise (see env.ts, RTML_OTEL_CONTEXT).
  */
@@ -84,9 +84,8 @@ export function installTelemetryGlobals(manager: "sync" | "async" = "sync"): voi
   if (globalsInstalled) return;
   globalsInstalled = true;
   context.setGlobalContextManager(manager === "async" ? new AsyncLocalStorageContextManager().enable() : new StackContextManager().enable());
-  propagation.setGlobalPropagator(
-    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-  );
+  // W3C trace context only (traceparent / tracestate), as the message properties carry; no baggage.
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 }
 
 /** The sampler the settings name. */
