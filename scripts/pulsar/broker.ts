@@ -10,12 +10,12 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { RtmlError } from "../../services/shared/errors.ts";
+import { freePort } from "../lib/free-port.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -74,18 +74,6 @@ export async function provisionPulsar(options: { perf?: boolean } = {}): Promise
   return out.trim().split("\n").at(-1) ?? "";
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function probe(url: string, init?: RequestInit): Promise<{ status: number; body: string } | undefined> {
   try {
@@ -223,3 +211,4 @@ export async function startPulsarBroker(options: PulsarBrokerOptions = {}): Prom
       })()),
   };
 }
+

@@ -11,13 +11,13 @@
  * await mesh.stop();
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SERVICE_NAMES, type ServiceName } from "../../services/shared/config.ts";
 import { createGrpcClient } from "../../services/shared/grpc/client.ts";
+import { freePort } from "../../scripts/lib/free-port.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = join(ROOT, "bin", "rtml.js");
@@ -175,19 +175,8 @@ export async function startMeshProcesses(options: MeshProcessesOptions): Promise
   return mesh;
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function tail(text: string, lines = 30): string {
   return text.split("\n").slice(-lines).join("\n");
 }
+

@@ -5,9 +5,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { freePort } from "../../scripts/lib/free-port.ts";
 
 export interface NatsServer {
   readonly url: string;
@@ -37,17 +37,6 @@ process.once("exit", () => {
   for (const child of live) child.kill("SIGKILL");
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function launch(bin: string, port: number, storeDir: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
