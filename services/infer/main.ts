@@ -42,6 +42,7 @@ export async function startInfer(deps: ServiceDeps, options: InferStartOptions =
     subscription: `infer-models-${randomUUID()}`,
     subscriptionType: "exclusive",
     initialPosition: "latest",
+    unsubscribeOnStop: true,
   });
   const features = createFunctionRunner({
     ...common,

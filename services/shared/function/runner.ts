@@ -273,7 +273,7 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
     for (const wake of slotWaiters.splice(0)) wake();
     if (stats.inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
     idle = undefined;
-    await Promise.all(subscriptions.map((s) => s.close()));
+    await Promise.all(subscriptions.map((s) => (cfg.unsubscribeOnStop ? s.unsubscribe() : s.close())));
     await Promise.all(loops);
     subscriptions.length = 0;
     loops.length = 0;

@@ -68,6 +68,11 @@ export interface FunctionConfig<I> {
   subscriptionType?: SubscriptionType;
   /** Where a new subscription starts. Default "earliest". */
   initialPosition?: "earliest" | "latest";
+  /**
+   * Delete the subscription when the runner stops (for a per-instance subscription such as infer's on
+   * `models`, which would otherwise stay behind on the broker with a growing backlog). Default false.
+   */
+  unsubscribeOnStop?: boolean;
   /** Default "at-least-once". */
   guarantee?: ProcessingGuarantee;
   /**
