@@ -155,3 +155,15 @@ export class PythonRandom {
     return { mt: Array.from(this.#mt), index: this.#index };
   }
 }
+
+/** River `utils.random.poisson` (Knuth's method), drawing from `rng` exactly as River does. */
+export function poisson(rate: number, rng: PythonRandom): number {
+  const L = Math.exp(-rate);
+  let k = 0;
+  let p = 1;
+  while (p > L) {
+    k += 1;
+    p *= rng.random();
+  }
+  return k - 1;
+}

@@ -7,24 +7,12 @@
  */
 import type { ClassLabel, Classifier, EstimatorJSON, Features, Proba } from "../base.ts";
 import { check, readSnapshot } from "../drift/common.ts";
-import { PythonRandom } from "../drift/mersenne-twister.ts";
+import { PythonRandom, poisson } from "../drift/mersenne-twister.ts";
 import type { PythonRandomState } from "../drift/mersenne-twister.ts";
 import { estimatorFromJSON, registerEstimator } from "../registry.ts";
 
 /** A class → value table as JSON-friendly pairs. */
 export type ClassTable = readonly (readonly [ClassLabel, number])[];
-
-/** River `utils.random.poisson` (Knuth). */
-function poisson(rate: number, rng: PythonRandom): number {
-  const L = Math.exp(-rate);
-  let k = 0;
-  let p = 1;
-  while (p > L) {
-    k += 1;
-    p *= rng.random();
-  }
-  return k - 1;
-}
 
 function table(pairs: ClassTable, who: string, sumsToOne: boolean): Map<ClassLabel, number> {
   check(Array.isArray(pairs) && pairs.length > 0, `${who}: expects [label, value] pairs`);

@@ -1,8 +1,8 @@
 /**
  * River's `metrics.CohenKappa`.
  */
-import type { ClassLabel, Metric, Proba } from "../base.ts";
-import { asLabel, ConfusionMatrix } from "./confusion-matrix.ts";
+import type { Metric } from "../base.ts";
+import { ConfusionMatrixMetric } from "./confusion-matrix.ts";
 
 /**
  * Cohen's kappa `(p0 - pe) / (1 - pe)`: `p0` is accuracy, `pe` the chance agreement
@@ -15,21 +15,8 @@ import { asLabel, ConfusionMatrix } from "./confusion-matrix.ts";
  * k.get(); // 0.428571…
  * @see https://github.com/online-ml/river/blob/0.19.0/river/metrics/kappa.py
  */
-export class CohenKappa implements Metric {
+export class CohenKappa extends ConfusionMatrixMetric implements Metric {
   readonly name = "CohenKappa";
-  readonly bigger_is_better = true;
-  readonly requiresLabels = true;
-  readonly cm = new ConfusionMatrix();
-
-  update(yTrue: ClassLabel, yPred: ClassLabel | Proba | undefined, w = 1): void {
-    const p = asLabel(yPred);
-    if (p !== undefined) this.cm.update(yTrue, p, w);
-  }
-
-  revert(yTrue: ClassLabel, yPred: ClassLabel | Proba | undefined, w = 1): void {
-    const p = asLabel(yPred);
-    if (p !== undefined) this.cm.revert(yTrue, p, w);
-  }
 
   get(): number {
     const n = this.cm.nSamples;

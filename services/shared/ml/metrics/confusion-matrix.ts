@@ -92,3 +92,26 @@ export class BinaryCounts {
     return d === 0 ? 0 : this.tp / d;
   }
 }
+
+/**
+ * River's `MultiClassMetric`: a metric computed from a confusion matrix of predicted labels (a Proba is
+ * reduced to its argmax; no prediction is not counted). Subclasses give `name` and `get()`.
+ */
+export abstract class ConfusionMatrixMetric {
+  abstract readonly name: string;
+  readonly bigger_is_better = true;
+  readonly requiresLabels = true;
+  readonly cm = new ConfusionMatrix();
+
+  update(yTrue: ClassLabel, yPred: ClassLabel | Proba | undefined, w = 1): void {
+    const p = asLabel(yPred);
+    if (p !== undefined) this.cm.update(yTrue, p, w);
+  }
+
+  revert(yTrue: ClassLabel, yPred: ClassLabel | Proba | undefined, w = 1): void {
+    const p = asLabel(yPred);
+    if (p !== undefined) this.cm.revert(yTrue, p, w);
+  }
+
+  abstract get(): number;
+}

@@ -7,7 +7,7 @@
 import type { ClassLabel, Classifier, DriftDetector, EstimatorJSON, Features, Proba } from "../base.ts";
 import { ADWIN } from "../drift/adwin.ts";
 import { check, readSnapshot } from "../drift/common.ts";
-import { PythonRandom } from "../drift/mersenne-twister.ts";
+import { PythonRandom, poisson } from "../drift/mersenne-twister.ts";
 import type { PythonRandomState } from "../drift/mersenne-twister.ts";
 import { estimatorFromJSON, registerEstimator } from "../registry.ts";
 import { ARFTreeClassifier } from "./arf-tree-classifier.ts";
@@ -71,18 +71,6 @@ interface ARFState {
   rng: PythonRandomState;
   maxFeatures: number | null;
   members: MemberJSON[];
-}
-
-/** River `utils.random.poisson` (Knuth's method). */
-function poisson(rate: number, rng: PythonRandom): number {
-  const L = Math.exp(-rate);
-  let k = 0;
-  let p = 1;
-  while (p > L) {
-    k += 1;
-    p *= rng.random();
-  }
-  return k - 1;
 }
 
 /** Python's `round` (half to even). */

@@ -10,7 +10,7 @@
 import type { ClassLabel, Classifier, DriftDetector, EstimatorJSON, Features, Proba } from "../base.ts";
 import { ADWIN } from "../drift/adwin.ts";
 import { check, newMean, readSnapshot, updateMean } from "../drift/common.ts";
-import { PythonRandom } from "../drift/mersenne-twister.ts";
+import { PythonRandom, poisson } from "../drift/mersenne-twister.ts";
 import type { PythonRandomState } from "../drift/mersenne-twister.ts";
 import { estimatorFromJSON, registerEstimator } from "../registry.ts";
 import { HOEFFDING_TREE_DEFAULTS, HoeffdingTreeClassifier, hoeffdingTreeParams } from "./hoeffding-tree-classifier.ts";
@@ -50,18 +50,6 @@ interface HATState {
   root: AdaNodeJSON | null;
   rng: PythonRandomState;
   counts: [alternates: number, pruned: number, switched: number];
-}
-
-/** River `utils.random.poisson` (Knuth). */
-function poisson(rate: number, rng: PythonRandom): number {
-  const L = Math.exp(-rate);
-  let k = 0;
-  let p = 1;
-  while (p > L) {
-    k += 1;
-    p *= rng.random();
-  }
-  return k - 1;
 }
 
 /** River `walk(x, until_leaf=True)`, including its double visit of a most-common-path child. */
