@@ -11,7 +11,7 @@ import { createDriftGrpc } from "./grpc.ts";
 export async function startDriftMonitor(deps: ServiceDeps): Promise<RunningService & { monitor: DriftMonitor }> {
   const monitor = createDriftMonitor();
   const common = {
-    transport: deps.transport, logger: deps.logger, metrics: deps.metrics, telemetry: deps.telemetry, maxInFlight: deps.config.maxInFlight,
+    transport: deps.transport, logger: deps.logger, metrics: deps.metrics, telemetry: deps.telemetry, maxInFlight: deps.config.maxInFlight, maxBatch: deps.config.maxBatch,
     subscription: "drift-monitor", subscriptionType: "failover" as const,
   };
   const runners = [

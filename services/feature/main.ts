@@ -23,6 +23,7 @@ export async function startFeature(
     stateful: true,
     dedupByEventId: true,
     maxInFlight: deps.config.maxInFlight,
+    maxBatch: deps.config.maxBatch,
     logger: deps.logger,
     metrics: deps.metrics,
     telemetry: deps.telemetry,

@@ -52,6 +52,7 @@ export async function startInfer(deps: ServiceDeps, options: InferStartOptions =
     process: infer.onFeatures,
     subscriptionType: "shared",
     maxInFlight: deps.config.maxInFlight,
+    maxBatch: deps.config.maxBatch,
   });
   const unobserve = observeGauges(deps.telemetry, [
     { name: "rtml.model.version", description: "Version of the model infer is serving (0: none yet)" },

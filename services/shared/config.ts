@@ -41,6 +41,8 @@ export interface RtmlConfig {
   model: ModelKind;
   snapshotEvery: number;
   maxInFlight: number;
+  /** Messages of one key processed as one batch (group commit); 1: one at a time. */
+  maxBatch: number;
   /** feature also publishes each vector's unstandardised values (RTML_FEATURE_EMIT_RAW=true). Default false. */
   featureEmitRaw: boolean;
 }
@@ -106,6 +108,7 @@ export function loadConfig(env: Env = process.env): RtmlConfig {
     model: oneOf("RTML_MODEL", ["lr", "nb", "ht", "hat", "arf"] as const, "lr"),
     snapshotEvery: int("RTML_SNAPSHOT_EVERY", 10, 1, 1_000_000) as number,
     maxInFlight: int("RTML_MAX_IN_FLIGHT", 256, 1, 100_000) as number,
+    maxBatch: int("RTML_MAX_BATCH", 128, 1, 100_000) as number,
     featureEmitRaw: oneOf("RTML_FEATURE_EMIT_RAW", ["true", "false"] as const, "false") === "true",
   };
   if (problems.length > 0) {

@@ -26,7 +26,7 @@ export async function startTrain(deps: ServiceDeps): Promise<RunningService & { 
   let latest;
   for await (const msg of transport.read(Topics.models)) latest = codecs.modelSnapshot.decode(msg.payload);
   if (latest) train.restore(latest);
-  const common = { transport, logger: deps.logger, metrics: deps.metrics, telemetry: deps.telemetry, maxInFlight: config.maxInFlight };
+  const common = { transport, logger: deps.logger, metrics: deps.metrics, telemetry: deps.telemetry, maxInFlight: config.maxInFlight, maxBatch: config.maxBatch };
   // One join buffer across both inputs: shared subscriptions would split an event's pair across replicas,
   // so train consumes with failover (one active replica, the others standing by).
   const runners = [

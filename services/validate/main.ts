@@ -18,6 +18,7 @@ export async function startValidate(deps: ServiceDeps): Promise<RunningService &
     subscriptionType: "shared",
     stateful: true,
     maxInFlight: deps.config.maxInFlight,
+    maxBatch: deps.config.maxBatch,
     logger: deps.logger,
     metrics: deps.metrics,
     telemetry: deps.telemetry,

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { bytes, eventually, receiver, text } from "../../services/shared/transport/contract/helpers.ts";
 import { createNatsTransport } from "../../services/shared/transport/nats/nats-transport.ts";
-import type { Transport } from "../../services/shared/transport/transport.ts";
+import type { InboundMessage, Transport } from "../../services/shared/transport/transport.ts";
 import { findNatsServer, startNatsServer, type NatsServer } from "../support/nats-server.ts";
 
 const bin = findNatsServer();
@@ -29,17 +29,20 @@ test("a subscription survives a server restart and publishing resumes", { skip: 
   const s = server as NatsServer;
   transport = await createNatsTransport({ servers: s.url, storage: "file", leasePollMs: 100 });
   const t = transport;
-  const topics = { shared: "restart.shared", failover: "restart.failover" } as const;
+  const types = ["shared", "failover", "exclusive", "key_shared"] as const;
+  const topics = { shared: "restart.shared", failover: "restart.failover", exclusive: "restart.exclusive", key_shared: "restart.keyshared" } as const;
   const receivers = [];
-  for (const type of ["shared", "failover"] as const) {
+  for (const type of types) {
     const r = receiver(await t.subscribe(topics[type], { subscription: "s", type }));
-    await t.publish(topics[type], bytes(`before-${type}`));
+    await t.publish(topics[type], bytes(`before-${type}`), { key: "k" });
     const [m] = await r.take(1, 5000);
     assert.equal(text(m.payload), `before-${type}`);
     await m.ack();
     receivers.push(r);
   }
-  await s.restart(500);
+  // Down for longer than a lease renewal period (ttl/3): the exclusive, failover and key_shared leases are
+  // lost and must be taken again once the server is back.
+  await s.restart(3000);
   // The client reconnects by itself; publishes may fail until it has.
   await eventually(
     "a publish to succeed after the restart",
@@ -53,11 +56,11 @@ test("a subscription survives a server restart and publishing resumes", { skip: 
     },
     20_000,
   );
-  await t.publish(topics.failover, bytes("after-failover"));
-  for (const [i, type] of (["shared", "failover"] as const).entries()) {
+  for (const type of types.slice(1)) await t.publish(topics[type], bytes(`after-${type}`));
+  for (const [i, type] of types.entries()) {
     // Acks are asynchronous (as Pulsar's are): one sent just before the server stopped may be lost,
     // and that message delivered again (at-least-once). Nothing else may come before the new one.
-    let [m] = await receivers[i].take(1, 15_000);
+    let [m]: InboundMessage[] = await receivers[i].take(1, 15_000).catch((err: Error) => assert.fail(`${type}: ${err.message}`));
     if (text(m.payload) === `before-${type}`) {
       await m.ack();
       [m] = await receivers[i].take(1, 15_000);

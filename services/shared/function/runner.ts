@@ -46,6 +46,11 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
   const timeoutMs = cfg.timeoutMs ?? 30_000;
   const maxInFlight = cfg.maxInFlight ?? 64;
   const maxRedeliveries = cfg.maxRedeliveries ?? 5;
+  // at-most-once acks each message before processing it: no batches there.
+  const maxBatch = atMostOnce ? 1 : cfg.maxBatch ?? 128;
+  if (!(Number.isInteger(maxBatch) && maxBatch >= 1)) {
+    throw new RtmlError("INVALID_ARGUMENT", `function ${cfg.name}: maxBatch must be an integer >= 1`);
+  }
   if (!(Number.isInteger(maxInFlight) && maxInFlight >= 1)) {
     throw new RtmlError("INVALID_ARGUMENT", `function ${cfg.name}: maxInFlight must be an integer >= 1`);
   }
@@ -112,8 +117,8 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
     return msg.nack(cfg.nackDelayMs);
   }
 
-  /** Processes one delivery to its end (ack or nack); never rejects. */
-  async function run(msg: InboundMessage, orderKey: string | undefined): Promise<void> {
+  /** Processes one delivery to its end (ack or nack); never rejects. `settles`: free its slot (and key) at the end. */
+  async function run(msg: InboundMessage, orderKey: string | undefined, settles = true): Promise<void> {
     const span: Span | undefined = telemetry?.begin(msg);
     const t0 = telemetry === undefined ? 0 : performance.now();
     let failure: { err: unknown } | undefined;
@@ -186,19 +191,104 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
       logger.warn("could not settle message; the broker will redeliver it", { err, messageId: msg.messageId, topic: msg.topic });
     } finally {
       telemetry?.end(msg.topic, span, t0, failure !== undefined, failure?.err);
-      settle(orderKey);
+      if (settles) settle(orderKey, 1);
     }
   }
 
-  /** A delivery is over: start the next message of its key, free its slot. */
-  function settle(orderKey: string | undefined): void {
+  /**
+   * The messages that queued behind one key while its previous message was in flight, as one unit (group
+   * commit): process() runs for each in order on one state transaction, then all outputs are published,
+   * the state (one changelog record per key written, however many messages wrote it) and the event ids
+   * are committed, and all are acked. Per-key order and the guarantees are those of one message at a
+   * time; under load the broker round trips per message fall with the batch size. If anything fails
+   * before the commit, nothing is acked or committed and the messages run again one by one, each with
+   * its own retries and nack (outputs already published are then published again: at-least-once).
+   */
+  async function runBatch(msgs: InboundMessage[], orderKey: string): Promise<void> {
+    try {
+      if (!(await tryBatch(msgs))) for (const msg of msgs) await run(msg, undefined, false);
+    } finally {
+      settle(orderKey, msgs.length);
+    }
+  }
+
+  /** One attempt at a batch; false when nothing was committed or acked. */
+  async function tryBatch(msgs: InboundMessage[]): Promise<boolean> {
+    const n = msgs.length;
+    const inputs: I[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      try {
+        inputs[i] = codec.decode(msgs[i].payload);
+      } catch {
+        return false; // handed over one by one
+      }
+    }
+    const spans: (Span | undefined)[] | undefined = telemetry === undefined ? undefined : new Array(n);
+    const t0 = performance.now();
+    const txn = store?.begin();
+    const sends: Promise<unknown>[] = [];
+    const staged: [string, string[] | undefined][] = [];
+    const batchIds = dedup === undefined ? undefined : new Set<string>();
+    let duplicates = 0;
+    try {
+      for (let i = 0; i < n; i++) {
+        const msg = msgs[i];
+        const eventId = batchIds === undefined ? undefined : msg.properties[Props.eventId] || undefined;
+        if (eventId !== undefined && (dedup!.has(eventId) || batchIds!.has(eventId))) {
+          duplicates++;
+          continue;
+        }
+        const span = telemetry?.begin(msg);
+        if (spans !== undefined) spans[i] = span;
+        const ctx = new MessageContext(shared, msg, txn ?? noState);
+        try {
+          const result = span === undefined || !span.isRecording() ? fn(inputs[i], ctx) : context.with(telemetry!.contextOf(span), fn, undefined, inputs[i], ctx);
+          if (isThenable(result)) await withTimeout(result);
+        } finally {
+          ctx.close();
+        }
+        if (ctx.outputs !== undefined) sends.push(span === undefined ? publishAll(transport, ctx.outputs) : telemetry!.publish(ctx.outputs, span, msg));
+        if (eventId !== undefined) {
+          batchIds!.add(eventId);
+          staged.push([eventId, dedup!.stage(eventId, txn!.changeSet())]);
+        }
+      }
+      txn?.close();
+      await Promise.all(sends);
+      if (store !== undefined && txn !== undefined && txn.changes.size > 0) await store.commit(txn.changes);
+    } catch (err) {
+      txn?.close();
+      void Promise.allSettled(sends); // failures of the other sends are this one's
+      if (spans !== undefined) for (let i = 0; i < n; i++) if (spans[i] !== undefined) telemetry!.end(msgs[i].topic, spans[i], t0, true, err);
+      logger.debug("batch failed; running its messages one by one", { err, messages: n });
+      return false;
+    }
+    for (const [eventId, evicted] of staged) dedup!.confirm(eventId, evicted);
+    try {
+      await Promise.all(msgs.map((msg) => msg.ack()));
+    } catch (err) {
+      // Committed: the broker redelivers what was not acked, and the event ids make those duplicates.
+      logger.warn("could not settle messages; the broker will redeliver them", { err, messages: n, topic: msgs[0].topic });
+    }
+    stats.received += n;
+    stats.processed += n - duplicates;
+    stats.duplicates += duplicates;
+    const perMessage = (performance.now() - t0) / n;
+    for (let i = duplicates; i < n; i++) metrics.record("process_duration_ms", perMessage);
+    if (spans !== undefined) for (let i = 0; i < n; i++) if (spans[i] !== undefined) telemetry!.end(msgs[i].topic, spans[i], t0, false);
+    return true;
+  }
+
+  /** `n` deliveries of one key (or none) are over: start what queued behind the key, free their slots. */
+  function settle(orderKey: string | undefined, n: number): void {
     if (orderKey !== undefined) {
       const queue = busyKeys.get(orderKey) as InboundMessage[];
       if (queue.length === 0) busyKeys.delete(orderKey);
-      else void run(queue.shift() as InboundMessage, orderKey);
+      else if (queue.length === 1 || maxBatch === 1) void run(queue.shift() as InboundMessage, orderKey);
+      else void runBatch(queue.splice(0, maxBatch), orderKey);
     }
-    stats.inFlight--;
-    if (slotWaiters.length > 0) (slotWaiters.shift() as () => void)();
+    stats.inFlight -= n;
+    for (let i = 0; i < n && slotWaiters.length > 0; i++) (slotWaiters.shift() as () => void)();
     if (stats.inFlight === 0 && idle !== undefined) idle();
   }
 

@@ -95,6 +95,12 @@ export interface FunctionConfig<I> {
    * message with the same key (others wait in the broker: backpressure). Default 64.
    */
   maxInFlight?: number;
+  /**
+   * Messages of one key that queued behind its message in flight are processed as one batch of at most
+   * this many (group commit: one state commit and one round of publishes and acks; see runner.ts). 1
+   * processes one message at a time. Default 128; at-most-once always 1.
+   */
+  maxBatch?: number;
   /** Changelog topic for keyed state. Default `<name>-state-changelog` when `stateful` is true. */
   stateful?: boolean;
   changelogTopic?: string;

@@ -2,7 +2,8 @@
  * Subscriptions on the NATS transport: one durable pull consumer per subscription name, shared by
  * every consumer of it in every process. The four Pulsar types:
  * - shared: every consumer pulls from the durable; JetStream spreads messages over the pull requests.
- * - exclusive: the consumer takes the subscription's KV lease or is rejected (FAILED_PRECONDITION).
+ * - exclusive: the consumer takes the subscription's KV lease or is rejected (FAILED_PRECONDITION); a lease lost while
+ *   the server was away (renewals failed) is taken back once it is free.
  * - failover: every consumer waits for the lease; the holder pulls; on close it naks what it holds,
  *   in stream order, and releases the lease, so the next holder resumes in order.
  * - key_shared: the transport (process) takes the lease for its group of consumers and pulls for
@@ -183,7 +184,13 @@ export async function attachConsumer(env: GroupEnv, names: TopicNames, options: 
     }
     consumer.lease = busy;
     group.consumers.push(consumer);
-    consumer.loop = pullLoop(group, consumerTarget(consumer));
+    const target = consumerTarget(consumer);
+    // A lease lost while the server was away (renewals failed) is taken back once it is free again, as a
+    // Pulsar exclusive consumer reconnects to its subscription after a broker restart.
+    consumer.loop = (async () => {
+      await pullLoop(group, target);
+      await leaseAndPull(env, group, holder, () => consumer.closed, (l) => (consumer.lease = l), target, onLost);
+    })();
   } else if (options.type === "failover") {
     group.consumers.push(consumer);
     consumer.lease = await env.leases.tryAcquire(group.leaseKey, holder, onLost);
