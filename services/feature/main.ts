@@ -1,6 +1,10 @@
-/** feature's wiring: keyed by entity (key_shared), stateful, effectively-once by event id. */
+/**
+ * feature's wiring: keyed by entity (key_shared), stateful, effectively-once by event id. When the schema
+ * has label-based aggregates (e.g. the fraud handbook's terminal risk), the function also consumes
+ * `labels` (keyed by entity too), in the same runner, so the labels fill the windows in the same keyed state.
+ */
 import { createFunctionRunner } from "../shared/function/runner.ts";
-import { codecs } from "../shared/messages.ts";
+import { codecs, type Codec, type Event, type Label } from "../shared/messages.ts";
 import { startRunners, type RunningService, type ServiceDeps } from "../shared/service.ts";
 import { Topics } from "../shared/topics.ts";
 import type { FeatureLookup } from "../shared/feature-lookup.ts";
@@ -13,12 +17,13 @@ export async function startFeature(
   options: { emitRaw?: boolean } = {},
 ): Promise<RunningService & { feature: FeatureService; featureLookup: FeatureLookup }> {
   const feature = createFeatureService({ schema: deps.schema, emitRaw: options.emitRaw });
-  const runner = createFunctionRunner({
+  const runner = createFunctionRunner<Event | Label>({
     name: "feature",
     transport: deps.transport,
-    inputs: [Topics.eventsValid],
-    codec: codecs.event,
-    process: feature.process,
+    inputs: feature.needsLabels ? [Topics.eventsValid, Topics.labels] : [Topics.eventsValid],
+    codec: codecs.event as Codec<Event | Label>,
+    inputCodecs: { [Topics.labels]: codecs.label as Codec<Event | Label> },
+    process: (input, ctx) => (ctx.record.topic === Topics.labels ? feature.processLabel(input as Label, ctx) : feature.process(input as Event, ctx)),
     subscriptionType: "key_shared",
     stateful: true,
     dedupByEventId: true,

@@ -38,6 +38,10 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
   }
   const transport = cfg.transport;
   const codec = cfg.codec;
+  const inputCodecs = cfg.inputCodecs;
+  /** Input index by topic: an event id is deduplicated per input (a label carries its event's id). */
+  const inputIndex = new Map(cfg.inputs.map((topic, i) => [topic, i]));
+  const decode = (msg: InboundMessage): I => (inputCodecs?.[msg.topic] ?? codec).decode(msg.payload);
   const fn = cfg.process;
   const subscriptionName = cfg.subscription ?? cfg.name;
   const atMostOnce = (cfg.guarantee ?? "at-least-once") === "at-most-once";
@@ -85,6 +89,14 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
 
   const withTimeout = createDeadline(cfg.name, timeoutMs);
 
+  /** The id a message is deduplicated by: its event id, qualified by the input after the first. */
+  function dedupId(msg: InboundMessage): string | undefined {
+    const id = msg.properties[Props.eventId];
+    if (!id) return undefined;
+    const input = inputIndex.get(msg.topic) ?? 0;
+    return input === 0 ? id : `${id}\u0000${input}`;
+  }
+
   async function deadLetter(msg: InboundMessage, err: unknown): Promise<void> {
     await transport.publish(dlqOf(msg.topic), msg.payload, deadLetterOptions(msg, err));
     stats.deadLettered++;
@@ -127,13 +139,13 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
       if (atMostOnce) await msg.ack();
       let input: I;
       try {
-        input = codec.decode(msg.payload);
+        input = decode(msg);
       } catch (err) {
         failure = { err };
         await undecodable(msg, err);
         return;
       }
-      const eventId = dedup === undefined ? undefined : msg.properties[Props.eventId] || undefined;
+      const eventId = dedup === undefined ? undefined : dedupId(msg);
       if (eventId !== undefined && dedup?.has(eventId)) {
         stats.duplicates++;
         if (!atMostOnce) await msg.ack();
@@ -218,7 +230,7 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
     const inputs: I[] = new Array(n);
     for (let i = 0; i < n; i++) {
       try {
-        inputs[i] = codec.decode(msgs[i].payload);
+        inputs[i] = decode(msgs[i]);
       } catch {
         return false; // handed over one by one
       }
@@ -233,7 +245,7 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
     try {
       for (let i = 0; i < n; i++) {
         const msg = msgs[i];
-        const eventId = batchIds === undefined ? undefined : msg.properties[Props.eventId] || undefined;
+        const eventId = batchIds === undefined ? undefined : dedupId(msg);
         if (eventId !== undefined && (dedup!.has(eventId) || batchIds!.has(eventId))) {
           duplicates++;
           continue;
@@ -296,8 +308,8 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
     stats.inFlight++;
     let orderKey = msg.key;
     if (orderKey === undefined && dedup !== undefined) {
-      const eventId = msg.properties[Props.eventId];
-      if (eventId) orderKey = EVENT_ID_ORDER + eventId;
+      const eventId = dedupId(msg);
+      if (eventId !== undefined) orderKey = EVENT_ID_ORDER + eventId;
     }
     if (orderKey === undefined) {
       void run(msg, undefined);

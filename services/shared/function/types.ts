@@ -60,9 +60,16 @@ export interface FunctionConfig<I> {
   /** Function name: the default subscription name and the changelog topic's prefix. */
   name: string;
   transport: Transport;
-  /** Input topics, all with the same payload type. */
+  /** Input topics. */
   inputs: string[];
+  /** The inputs' payload codec. */
   codec: Codec<I>;
+  /**
+   * Codecs of inputs whose payload type differs (Pulsar Functions' per-topic serde), by topic; `process`
+   * tells the inputs apart by `context.record.topic`. With `dedupByEventId` an event id counts once per
+   * input (a label carrying its event's id is not a duplicate of the event).
+   */
+  inputCodecs?: Readonly<Record<string, Codec<I>>>;
   process: MeshFunction<I>;
   subscription?: string;
   subscriptionType?: SubscriptionType;
