@@ -32,8 +32,8 @@ import { Topics } from "../../services/shared/topics.ts";
 import { createMemoryTransport } from "../../services/shared/transport/memory/memory-transport.ts";
 import { runMeshProcesses, type MeshRunSummary } from "./mesh-run.ts";
 
-// Elec2 is one entity: feature handles its events one at a time, each waiting for the broker's acks, so the
-// six processes sustain only a few tens of events/s on a busy 2-core machine; the rate stays well below.
+// Elec2 is one entity: feature keeps its events in order (one batch at a time behind the broker's acks), and
+// six processes plus a broker share 2 busy cores; 10 events/s stays far below what they sustain.
 export const AGREEMENT = { dataset: "elec2", events: 600, rate: 10, labelDelay: { events: 100 } } as const;
 // A service restart takes 5-18 s here (tsx start-up under load): a stream long enough for all seven faults.
 export const FAULTS = { dataset: "fraud", events: 3000, rate: 20, labelDelay: { events: 100 } } as const;

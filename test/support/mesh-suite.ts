@@ -13,18 +13,8 @@ export interface BrokerUnderTest {
   restart(): Promise<void>;
 }
 
-/**
- * Why the six-process suites are opt-in (`npm run test:brokers`): each takes 5-8 minutes on a 2-core
- * machine, and two of the four cases do not pass yet (Pulsar accuracy agreement under backlog; events
- * lost after a nats-server restart) — see docs/benchmarks.md "Mesh on real brokers" and the issue notes.
- */
-export const OPT_IN =
-  process.env.RTML_BROKER_E2E === "1"
-    ? false
-    : "six-process broker runs take 5-8 min each and are not yet reliable; run them with `npm run test:brokers`";
-
 export function describeMeshOnBroker(name: string, skip: string | false, broker: () => Promise<BrokerUnderTest>, timeouts = { agreement: 240_000, faults: 480_000 }): void {
-  describe(`six rtml serve processes on ${name}`, { skip: skip || OPT_IN, concurrency: false }, () => {
+  describe(`six rtml serve processes on ${name}`, { skip, concurrency: false }, () => {
     it(`Elec2 (${AGREEMENT.events} events, labels ${AGREEMENT.labelDelay.events} events late, ${AGREEMENT.rate}/s): every event accounted, accuracy within 0.005 of the embedded run`, { timeout: timeouts.agreement }, async (t) => {
       const b = await broker();
       const { processes, embedded } = await agreementScenario(b.env("agreement"));
