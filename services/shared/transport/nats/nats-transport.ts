@@ -71,6 +71,9 @@ export async function createNatsTransport(options: NatsTransportOptions = {}): P
       name: options.name ?? "rtml",
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
+      // Every request (each JetStream publish is one) would otherwise build two Error objects with stack
+      // traces up front: measured as 40% of the client's CPU per event. Failures still carry their cause.
+      noAsyncTraces: true,
     });
   } catch (err) {
     throw new RtmlError("UNAVAILABLE", `cannot connect to NATS: ${String(err)}`, { cause: err });
