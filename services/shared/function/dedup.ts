@@ -19,6 +19,8 @@ export interface DedupWindow {
   stage(eventId: string, changes: Map<string, unknown>): string[] | undefined;
   /** The commit succeeded: remember the id, forget the evicted ones. */
   confirm(eventId: string, evicted: string[] | undefined): void;
+  /** The commit failed: the id stays unknown, the evicted ones stay remembered. */
+  abort(eventId: string, evicted: string[] | undefined): void;
   /** Rebuilds the window from state keys (in changelog order, oldest first). */
   restore(keys: Iterable<string>): void;
 }
@@ -33,6 +35,9 @@ export function createDedupWindow(capacity: number): DedupWindow {
    */
   let order: string[] = [];
   let head = 0;
+  /** Staged ids not yet confirmed (a batch stages several before one commit), and the ids they evict. */
+  const pending = new Set<string>();
+  const evicting = new Set<string>();
   return {
     get size() {
       return seen.size;
@@ -40,18 +45,26 @@ export function createDedupWindow(capacity: number): DedupWindow {
     has: (eventId) => seen.has(eventId),
     stage(eventId, changes) {
       changes.set(SEEN_PREFIX + eventId, 1);
-      const over = seen.size + 1 - capacity;
+      pending.add(eventId);
+      const over = seen.size - evicting.size + pending.size - capacity;
       if (over <= 0) return undefined;
       const evicted: string[] = [];
       for (let i = head; i < order.length && evicted.length < over; i++) {
         const old = order[i];
-        if (!seen.has(old) || old === eventId) continue;
+        if (!seen.has(old) || evicting.has(old) || pending.has(old)) continue;
         evicted.push(old);
+        evicting.add(old);
         changes.set(SEEN_PREFIX + old, DELETE);
       }
       return evicted;
     },
+    abort(eventId, evicted) {
+      pending.delete(eventId);
+      if (evicted !== undefined) for (const old of evicted) evicting.delete(old);
+    },
     confirm(eventId, evicted) {
+      pending.delete(eventId);
+      if (evicted !== undefined) for (const old of evicted) evicting.delete(old);
       if (!seen.has(eventId)) {
         seen.add(eventId);
         order.push(eventId);
@@ -67,6 +80,8 @@ export function createDedupWindow(capacity: number): DedupWindow {
       seen.clear();
       order = [];
       head = 0;
+      pending.clear();
+      evicting.clear();
       for (const key of keys) {
         if (!key.startsWith(SEEN_PREFIX)) continue;
         const id = key.slice(SEEN_PREFIX.length);

@@ -16,6 +16,67 @@ interface In {
 const codec = jsonCodec<In>();
 
 describe("keyed state store", () => {
+  it("commitLast: those records are written only after the commit's other records are acked", async () => {
+    const inner = await createMemoryTransport();
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const transport = {
+      ...inner,
+      name: inner.name,
+      publish: async (topic: string, payload: Uint8Array, options?: { key?: string }) => {
+        order.push(`sent ${options?.key}`);
+        if (options?.key === "state") await held; // the broker is slow to ack the state record
+        const id = await inner.publish(topic, payload, options);
+        order.push(`acked ${options?.key}`);
+        return id;
+      },
+    };
+    const store = createStateStore(transport, "s-changelog", { commitLast: (key) => key.startsWith("marker") });
+    await store.restore();
+    const txn = store.begin();
+    txn.put("marker:e1", 1);
+    txn.put("state", { n: 1 });
+    const committing = store.commit(txn.changes);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(order, ["sent state"], "the marker waits for the state record");
+    release();
+    await committing;
+    assert.deepEqual(order, ["sent state", "acked state", "sent marker:e1", "acked marker:e1"]);
+    assert.deepEqual(store.get("state"), { n: 1 });
+    await inner.close();
+  });
+
+  it("commitLast: a crash after the state records and before the deferred ones loses neither on restore", async () => {
+    const inner = await createMemoryTransport();
+    let crashed = false;
+    const crashing = {
+      ...inner,
+      name: inner.name,
+      publish: (topic: string, payload: Uint8Array, options?: { key?: string }) => {
+        if (options?.key?.startsWith("marker")) {
+          crashed = true;
+          return new Promise<string>(() => {}); // the process dies here: never written
+        }
+        return inner.publish(topic, payload, options);
+      },
+    };
+    const isMarker = (key: string) => key.startsWith("marker");
+    const before = createStateStore(crashing, "s-changelog", { commitLast: isMarker });
+    await before.restore();
+    const txn = before.begin();
+    txn.put("state", { n: 1 });
+    txn.put("other", 2);
+    txn.put("marker:e1", 1);
+    txn.delete("marker:e0");
+    void before.commit(txn.changes);
+    await waitFor(() => crashed, "the deferred write");
+    const after = createStateStore(inner, "s-changelog", { commitLast: isMarker });
+    await after.restore();
+    assert.deepEqual([after.get("state"), after.get("other"), after.get("marker:e1"), after.has("marker:e0")], [{ n: 1 }, 2, 1, false]);
+    await inner.close();
+  });
+
   it("a transaction sees its own writes; the store sees them only after commit", async () => {
     const transport = await createMemoryTransport();
     const store = createStateStore(transport, "s-changelog");

@@ -13,6 +13,8 @@ const TOMBSTONE = new Uint8Array(0);
 const DELETED = Symbol("deleted");
 const RESOLVED: Promise<void> = Promise.resolve();
 const NO_CHANGES: ReadonlyMap<string, unknown> = new Map();
+/** Property of a changelog record: the commit's `commitLast` records, as JSON [key, value | null] pairs. */
+const THEN = "rtml-then";
 
 export interface StateStore {
   readonly changelogTopic: string;
@@ -124,7 +126,19 @@ function encode(value: unknown): Uint8Array {
   return encodeText(json);
 }
 
-export function createStateStore(transport: Transport, changelogTopic: string): StateStore {
+export interface StateStoreOptions {
+  /**
+   * Keys whose records are written only once every other record of the same commit is acked (the
+   * runner's event-id markers; they are retained as keys of their own), and which also ride on each of
+   * those records (property `rtml-then`), applied with it on restore. A crash in the middle of a commit
+   * thus never leaves a marker without its state (a lost update) nor state without its marker (an
+   * event counted twice): the state records carry the markers; the marker records come only after.
+   */
+  commitLast?: (key: string) => boolean;
+}
+
+export function createStateStore(transport: Transport, changelogTopic: string, options: StateStoreOptions = {}): StateStore {
+  const commitLast = options.commitLast;
   const data = new Map<string, unknown>();
   const apply = (changes: ReadonlyMap<string, unknown>) => {
     for (const [key, value] of changes) {
@@ -163,6 +177,13 @@ export function createStateStore(transport: Transport, changelogTopic: string): 
         if (msg.key === undefined) continue;
         if (msg.payload.length === 0) data.delete(msg.key);
         else data.set(msg.key, JSON.parse(decoder.decode(msg.payload)));
+        const then = msg.properties[THEN];
+        if (then !== undefined) {
+          for (const [key, value] of JSON.parse(then) as [string, unknown][]) {
+            if (value === null) data.delete(key);
+            else data.set(key, value);
+          }
+        }
       }
     },
     get: <T>(key: string) => data.get(key) as T | undefined,
@@ -180,7 +201,20 @@ export function createStateStore(transport: Transport, changelogTopic: string): 
       } else {
         const sends: Promise<unknown>[] = [];
         try {
-          for (const [key, value] of changes) sends.push(transport.publish(changelogTopic, encode(value), { key }));
+          let deferred: [string, unknown][] | undefined;
+          if (commitLast !== undefined) {
+            for (const [key, value] of changes) if (commitLast(key)) (deferred ??= []).push([key, value]);
+          }
+          // The deferred records also travel on each first record (THEN), so the commit is atomic on
+          // restore: whichever of its records is read first brings the deferred ones with it.
+          const options = deferred === undefined ? undefined : { properties: { [THEN]: JSON.stringify(deferred.map(([k, v]) => [k, v === DELETED ? null : v])) } };
+          for (const [key, value] of changes) {
+            if (deferred === undefined || !commitLast!(key)) sends.push(transport.publish(changelogTopic, encode(value), { key, ...options }));
+          }
+          if (deferred !== undefined) {
+            await Promise.all(sends);
+            for (const [key, value] of deferred) sends.push(transport.publish(changelogTopic, encode(value), { key }));
+          }
           await Promise.all(sends);
         } catch (err) {
           await compensate(changes, sends, err);

@@ -117,7 +117,8 @@ describe("function runner: effectively-once by event id", () => {
   it("bounds the remembered ids to dedupWindow; the oldest are deleted with tombstones", async () => {
     const transport = await createMemoryTransport();
     const calls: string[] = [];
-    const runner = dedupRunner(transport, calls, { dedupWindow: 3 });
+    // One message per commit: a batch's own ids are never evicted by the same commit (see maxBatch).
+    const runner = dedupRunner(transport, calls, { dedupWindow: 3, maxBatch: 1 });
     await runner.start();
     await publishMany(transport, "in", [1, 1, 1, 1, 1].map((n) => ({ n })), eventIds(["e1", "e2", "e3", "e4", "e5"]));
     await waitFor(done(runner, 5), "5 processed");

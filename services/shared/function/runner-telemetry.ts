@@ -116,7 +116,8 @@ export function createRunnerTelemetry(o: RunnerTelemetryOptions): RunnerTelemetr
           processed?.add(1, attrs);
         } else failed?.add(1, attrs);
       }
-      if (span !== undefined) endSpan(span, isFailed ? (err ?? new Error("failed")) : undefined);
+      // An unsampled delivery has no span to end (UNSAMPLED's does nothing).
+      if (span !== undefined && span !== UNSAMPLED.span) endSpan(span, isFailed ? (err ?? new Error("failed")) : undefined);
     },
   };
 }

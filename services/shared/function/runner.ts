@@ -15,7 +15,7 @@ import { noopMetrics } from "../metrics.ts";
 import { Props } from "../topics.ts";
 import type { InboundMessage, Subscription } from "../transport/transport.ts";
 import { MessageContext, noState, publishAll, type ContextShared } from "./context.ts";
-import { createDedupWindow } from "./dedup.ts";
+import { createDedupWindow, SEEN_PREFIX } from "./dedup.ts";
 import { createDeadline, deadLetterOptions } from "./delivery.ts";
 import { createStateStore, type StateStore, type StateTransaction } from "./keyed-state.ts";
 import { createRunnerTelemetry } from "./runner-telemetry.ts";
@@ -71,7 +71,7 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
     secrets: Object.freeze({ ...(cfg.secrets ?? {}) }),
   };
   const store: StateStore | undefined = cfg.stateful
-    ? createStateStore(transport, cfg.changelogTopic ?? `${cfg.name}-state-changelog`)
+    ? createStateStore(transport, cfg.changelogTopic ?? `${cfg.name}-state-changelog`, { commitLast: (key) => key.startsWith(SEEN_PREFIX) })
     : undefined;
   const dedup = store && cfg.dedupByEventId ? createDedupWindow(cfg.dedupWindow ?? 100_000) : undefined;
 
@@ -172,7 +172,12 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
           if (store !== undefined && txn !== undefined) {
             if (eventId !== undefined && dedup !== undefined) {
               const evicted = dedup.stage(eventId, txn.changeSet());
-              await store.commit(txn.changes);
+              try {
+                await store.commit(txn.changes);
+              } catch (err) {
+                dedup.abort(eventId, evicted);
+                throw err;
+              }
               dedup.confirm(eventId, evicted);
             } else if (txn.changes.size > 0) await store.commit(txn.changes);
           }
@@ -270,6 +275,7 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
       if (store !== undefined && txn !== undefined && txn.changes.size > 0) await store.commit(txn.changes);
     } catch (err) {
       txn?.close();
+      for (const [eventId, evicted] of staged) dedup!.abort(eventId, evicted);
       void Promise.allSettled(sends); // failures of the other sends are this one's
       if (spans !== undefined) for (let i = 0; i < n; i++) if (spans[i] !== undefined) telemetry!.end(msgs[i].topic, spans[i], t0, true, err);
       logger.debug("batch failed; running its messages one by one", { err, messages: n });

@@ -114,7 +114,7 @@ export interface FunctionConfig<I> {
   /**
    * Effectively-once by event id (message property `event-id`): an event already processed is acked
    * without calling process() again. The processed set is kept in the keyed state, bounded to the last
-   * `dedupWindow` ids. Needs `stateful`.
+   * `dedupWindow` ids (or the ids of one batch, when a batch holds more). Needs `stateful`.
    */
   dedupByEventId?: boolean;
   dedupWindow?: number;
