@@ -27,17 +27,18 @@ export function createInferGrpc(options: InferGrpcOptions): GrpcServiceBinding[]
   const predict: GrpcServiceBinding = {
     name: GrpcServiceNames.infer,
     methods: {
-      Predict: rpc.unary(async (req: { event: EventWire | null; features: FeatureVectorWire | null }, ctx) => {
+      // Synchronous for a feature vector (the response goes out without a microtask round); a promise
+      // only when the event's features have to be looked up.
+      Predict: rpc.unary((req: { event: EventWire | null; features: FeatureVectorWire | null }, ctx) => {
         if (!inferReady(infer)) throw new RtmlError("UNAVAILABLE", "no model loaded yet (no snapshot published on models)");
-        let fv = req.features && req.features.names.length > 0 ? featureVectorFromWire(req.features) : undefined;
-        if (!fv) {
-          if (!req.event) throw new RtmlError("INVALID_ARGUMENT", "PredictRequest: give an event or features", { details: { reason: "empty" } });
-          if (!featureLookup) {
-            throw new RtmlError("FAILED_PRECONDITION", "this infer has no feature lookup: send features, or set RTML_FEATURE_ADDR to the feature service");
-          }
-          fv = await featureLookup.featuresFor(eventFromWire(req.event), { signal: ctx.signal, deadline: ctx.deadline });
+        if (req.features && req.features.names.length > 0) return infer.predict(featureVectorFromWire(req.features));
+        if (!req.event) throw new RtmlError("INVALID_ARGUMENT", "PredictRequest: give an event or features", { details: { reason: "empty" } });
+        if (!featureLookup) {
+          throw new RtmlError("FAILED_PRECONDITION", "this infer has no feature lookup: send features, or set RTML_FEATURE_ADDR to the feature service");
         }
-        return infer.predict(fv);
+        // The call context is the lookup's options: its signal is only made if the lookup reads it
+        // (the gRPC lookup does; the in-process one does not).
+        return featureLookup.featuresFor(eventFromWire(req.event), ctx).then((fv) => infer.predict(fv));
       }),
     },
   };

@@ -11,7 +11,7 @@
 import { RtmlError } from "../shared/errors.ts";
 import { rpc, type GrpcServiceBinding } from "../shared/grpc/handlers.ts";
 import { GrpcServiceNames } from "../shared/grpc/load-proto.ts";
-import type { InferService } from "./infer.ts";
+import type { InferService, ServingModel } from "./infer.ts";
 import { decodeRaw, decodeTyped, elementCount, encodeBytes, encodeFp32, type TensorContents } from "./tensors.ts";
 
 export interface OpenInferenceOptions {
@@ -37,45 +37,66 @@ const invalid = (message: string) => new RtmlError("INVALID_ARGUMENT", message, 
 /** Rows (feature dicts) from the request's input tensors. */
 export function rowsOf(req: Pick<InferRequest, "inputs" | "rawInputContents">, featureNames: readonly string[]): Record<string, number>[] {
   const raw = req.rawInputContents ?? [];
-  if (req.inputs.length === 0) throw invalid("ModelInfer: no inputs");
-  if (raw.length > 0 && raw.length !== req.inputs.length) {
-    throw invalid(`ModelInfer: ${raw.length} raw_input_contents for ${req.inputs.length} inputs (one each, in order)`);
+  const inputs = req.inputs;
+  if (inputs.length === 0) throw invalid("ModelInfer: no inputs");
+  if (raw.length > 0 && raw.length !== inputs.length) {
+    throw invalid(`ModelInfer: ${raw.length} raw_input_contents for ${inputs.length} inputs (one each, in order)`);
   }
-  const data = req.inputs.map((t, i) => {
+  const data: Float64Array[] = [];
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
     const count = elementCount(t.name, t.shape);
-    return raw.length > 0 ? decodeRaw(t.name, t.datatype, raw[i], count) : decodeTyped(t.name, t.datatype, t.contents, count);
-  });
-  const only = req.inputs[0];
-  if (req.inputs.length === 1 && only.name === "features") {
+    data.push(raw.length > 0 ? decodeRaw(t.name, t.datatype, raw[i], count) : decodeTyped(t.name, t.datatype, t.contents, count));
+  }
+  const only = inputs[0];
+  if (inputs.length === 1 && only.name === "features") {
     const [n, f] = only.shape.length === 1 ? [1, only.shape[0]] : only.shape;
     if (only.shape.length > 2 || f !== featureNames.length) {
       throw invalid(`input "features": shape [${only.shape.join(", ")}]; expected [N, ${featureNames.length}] (${featureNames.join(", ")})`);
     }
-    return Array.from({ length: n }, (_, r) => {
+    const rows: Record<string, number>[] = [];
+    const matrix = data[0];
+    for (let r = 0; r < n; r++) {
       const row: Record<string, number> = {};
       for (let c = 0; c < f; c++) {
-        const x = data[0][r * f + c];
+        const x = matrix[r * f + c];
         if (Number.isFinite(x)) row[featureNames[c]] = x;
       }
-      return row;
-    });
+      rows.push(row);
+    }
+    return rows;
   }
   const known = new Set(featureNames);
   let n = -1;
-  req.inputs.forEach((t) => {
+  for (const t of inputs) {
     if (!known.has(t.name)) throw invalid(`input "${t.name}" is not a feature of this model (send "features" [N, F] or one of: ${featureNames.join(", ")})`);
     if (t.shape.length > 2 || (t.shape.length === 2 && t.shape[1] !== 1)) throw invalid(`input "${t.name}": shape [${t.shape.join(", ")}]; expected [N] or [N, 1]`);
     if (n >= 0 && t.shape[0] !== n) throw invalid(`input "${t.name}": ${t.shape[0]} rows; the other inputs have ${n}`);
     n = t.shape[0] ?? 1;
-  });
-  return Array.from({ length: n }, (_, r) => {
+  }
+  const rows: Record<string, number>[] = [];
+  for (let r = 0; r < n; r++) {
     const row: Record<string, number> = {};
-    req.inputs.forEach((t, i) => {
+    for (let i = 0; i < inputs.length; i++) {
       const x = data[i][r];
-      if (Number.isFinite(x)) row[t.name] = x;
-    });
-    return row;
-  });
+      if (Number.isFinite(x)) row[inputs[i].name] = x;
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+const OUTPUT_NAMES: readonly string[] = OUTPUTS.map((o) => o.name);
+
+/** Label → its UTF-8 bytes, for BYTES outputs (a model has a handful of labels; bounded all the same). */
+const labelBytes = new Map<string, Buffer>();
+function bytesOfLabel(label: string): Buffer {
+  let b = labelBytes.get(label);
+  if (b === undefined) {
+    if (labelBytes.size >= 256) labelBytes.clear();
+    labelBytes.set(label, (b = Buffer.from(label)));
+  }
+  return b;
 }
 
 export function createOpenInferenceGrpc(options: OpenInferenceOptions): GrpcServiceBinding {
@@ -91,32 +112,40 @@ export function createOpenInferenceGrpc(options: OpenInferenceOptions): GrpcServ
     }
     return m;
   };
+  const serverMetadata = { name: "rtml", version: options.serverVersion ?? "0.1.0", extensions: [] };
+  const live = { live: true };
+  const inputs = [{ name: "features", datatype: "FP32", shape: [-1, featureNames.length] }];
+  // ModelMetadata of the serving model, rebuilt only when the model is swapped.
+  let metadataOf: { m: ServingModel; metadata: object } | undefined;
+  const modelMetadata = (m: ServingModel) => {
+    if (metadataOf?.m !== m) {
+      metadataOf = { m, metadata: { name: m.name, versions: m.model ? [String(m.version)] : [], platform: "rtml", inputs, outputs: OUTPUTS } };
+    }
+    return metadataOf.metadata;
+  };
   return {
     name: GrpcServiceNames.openInference,
     methods: {
-      ServerLive: rpc.unary(() => ({ live: true })),
+      ServerLive: rpc.unary(() => live),
       ServerReady: rpc.unary(() => ({ ready: ready() })),
       ModelReady: rpc.unary((req: { name: string; version: string }) => {
         const m = served();
         return { ready: req.name === m.name && m.model !== undefined && (!req.version || req.version === String(m.version)) };
       }),
-      ServerMetadata: rpc.unary(() => ({ name: "rtml", version: options.serverVersion ?? "0.1.0", extensions: [] })),
+      ServerMetadata: rpc.unary(() => serverMetadata),
       ModelMetadata: rpc.unary((req: { name: string; version: string }) => {
         const m = served();
         if (req.name !== m.name) throw new RtmlError("NOT_FOUND", `unknown model "${req.name}"; this server serves "${m.name}"`);
-        return {
-          name: m.name,
-          versions: m.model ? [String(m.version)] : [],
-          platform: "rtml",
-          inputs: [{ name: "features", datatype: "FP32", shape: [-1, featureNames.length] }],
-          outputs: OUTPUTS,
-        };
+        return modelMetadata(m);
       }),
       ModelInfer: rpc.unary((req: InferRequest) => {
         const m = checkModel(req.modelName, req.modelVersion);
-        const wanted = req.outputs.length ? req.outputs.map((o) => o.name) : OUTPUTS.map((o) => o.name);
-        const unknown = wanted.filter((w) => !OUTPUTS.some((o) => o.name === w));
-        if (unknown.length) throw invalid(`unknown outputs ${unknown.join(", ")}; this model has score and label`);
+        let wanted = OUTPUT_NAMES;
+        if (req.outputs.length > 0) {
+          wanted = req.outputs.map((o) => o.name);
+          const unknown = wanted.filter((w) => !OUTPUT_NAMES.includes(w));
+          if (unknown.length) throw invalid(`unknown outputs ${unknown.join(", ")}; this model has score and label`);
+        }
         const rows = rowsOf(req, featureNames);
         const scores: number[] = [];
         const labels: string[] = [];
@@ -126,10 +155,10 @@ export function createOpenInferenceGrpc(options: OpenInferenceOptions): GrpcServ
           labels.push(p.label);
         }
         const raw = (req.rawInputContents ?? []).length > 0;
+        const shape = [rows.length];
         const outputs = wanted.map((name) => {
-          const shape = [rows.length];
           if (name === "score") return { name, datatype: "FP32", shape, contents: raw ? null : { fp32Contents: scores } };
-          return { name, datatype: "BYTES", shape, contents: raw ? null : { bytesContents: labels.map((l) => Buffer.from(l)) } };
+          return { name, datatype: "BYTES", shape, contents: raw ? null : { bytesContents: labels.map(bytesOfLabel) } };
         });
         return {
           modelName: m.name,

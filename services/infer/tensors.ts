@@ -86,7 +86,9 @@ export function decodeTyped(name: string, datatype: string, contents: TensorCont
   }
   const v = values ?? [];
   if (v.length !== count) throw bad(`input "${name}": ${v.length} ${datatype} values, shape needs ${count}`);
-  return Float64Array.from(v, (x) => Number(x));
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) out[i] = Number(v[i]);
+  return out;
 }
 
 /** FP32 values as raw little-endian bytes. */

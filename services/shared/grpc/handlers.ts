@@ -1,8 +1,10 @@
 /**
- * Handler adapters: service code is written as plain async functions of (request, context) and these
- * turn them into grpc-js handlers. They give every call an AbortSignal (client cancel, deadline or
- * server shutdown), refuse requests that failed to decode with INVALID_ARGUMENT (see `markMalformed`),
- * and send every error through `toGrpcStatus` — the only error → status mapping.
+ * Handler adapters: service code is written as plain functions of (request, context) — unary ones return
+ * the response or a promise of it — and these turn them into grpc-js handlers. They give every call an
+ * AbortSignal (client cancel, deadline or server shutdown; made only when a handler reads it), refuse
+ * requests that failed to decode with INVALID_ARGUMENT (see `markMalformed`), and send every error
+ * through `toGrpcStatus` — the only error → status mapping. The unary path is the hot one (Predict,
+ * ModelInfer): no per-call closures, AbortController or microtask round unless the handler needs them.
  */
 import { context } from "@opentelemetry/api";
 import type {
@@ -40,39 +42,101 @@ function checkRequest<T>(request: T): T {
 
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
 
+const cancelled = (why: string) => new RtmlError("CANCELLED", why);
+
 /**
- * The call's context, and a function detaching it from the server's shutdown signal when the call ends.
- * `closing` is given for streams only: unary calls in flight are drained on shutdown, never cancelled.
+ * A call's context. Its AbortSignal is made on first use, and only then does it listen for the call's
+ * cancellation (client cancel or deadline) and, for streams, for the server's shutdown (`closing`;
+ * unary calls in flight are drained on shutdown, never cancelled): most unary handlers never look at
+ * it, and grpc-js reports every call's stream closing as a cancellation, even after a response.
+ * `finish()` detaches it when the handler is done, so it never aborts afterwards.
  */
-function contextOf(call: AnyCall, closing: AbortSignal | undefined): [CallContext, () => void] {
-  const controller = new AbortController();
-  const abort = (why: string) => {
-    if (!controller.signal.aborted) controller.abort(new RtmlError("CANCELLED", why));
-  };
-  if (call.cancelled) abort("call cancelled");
-  (call as ServerUnaryCall<unknown, unknown>).once("cancelled", () => abort("call cancelled or deadline exceeded"));
-  const onClose = () => abort("server shutting down");
-  if (closing?.aborted) onClose();
-  else closing?.addEventListener("abort", onClose, { once: true });
-  const d = call.getDeadline();
-  const ctx: CallContext = { signal: controller.signal, deadline: d instanceof Date ? d.getTime() : d, metadata: call.metadata, peer: call.getPeer() };
-  return [ctx, () => closing?.removeEventListener("abort", onClose)];
+class GrpcCallContext implements CallContext {
+  private readonly call: AnyCall;
+  private readonly closing: AbortSignal | undefined;
+  private controller: AbortController | undefined;
+  private finished = false;
+  /** The listeners while listening (made with the signal). */
+  private onCancel: (() => void) | undefined;
+  private onClose: (() => void) | undefined;
+
+  constructor(call: AnyCall, closing: AbortSignal | undefined) {
+    this.call = call;
+    this.closing = closing;
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller) return this.controller.signal;
+    const controller = (this.controller = new AbortController());
+    if (this.finished) return controller.signal;
+    if (this.call.cancelled) controller.abort(cancelled("call cancelled"));
+    else if (this.closing?.aborted) controller.abort(cancelled("server shutting down"));
+    else {
+      const abort = (why: string) => {
+        if (!controller.signal.aborted) controller.abort(cancelled(why));
+      };
+      this.onCancel = () => abort("call cancelled or deadline exceeded");
+      (this.call as ServerUnaryCall<unknown, unknown>).once("cancelled", this.onCancel);
+      if (this.closing) {
+        this.onClose = () => abort("server shutting down");
+        this.closing.addEventListener("abort", this.onClose, { once: true });
+      }
+    }
+    return controller.signal;
+  }
+
+  get deadline(): number {
+    const d = this.call.getDeadline();
+    return d instanceof Date ? d.getTime() : d;
+  }
+
+  get metadata(): Metadata {
+    return this.call.metadata;
+  }
+
+  get peer(): string {
+    return this.call.getPeer();
+  }
+
+  /** The handler is done: stop listening (the signal, if made, stays as it is). */
+  finish(): void {
+    this.finished = true;
+    if (this.onCancel) (this.call as ServerUnaryCall<unknown, unknown>).removeListener("cancelled", this.onCancel);
+    if (this.onClose) this.closing?.removeEventListener("abort", this.onClose);
+    this.onCancel = this.onClose = undefined;
+  }
 }
 
 export type Unary<Req, Res> = (request: Req, ctx: CallContext) => Res | Promise<Res>;
 
-/** A unary handler from an async function. */
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  v !== null && (typeof v === "object" || typeof v === "function") && typeof (v as { then?: unknown }).then === "function";
+
+/**
+ * A unary handler from a function returning the response or a promise of it. The function runs
+ * synchronously in grpc-js's callback, so in the call's own (trace) context, and a response returned
+ * synchronously is sent without a round through the microtask queue.
+ */
 export function unary<Req, Res>(fn: Unary<Req, Res>): handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    const [ctx, done] = contextOf(call as AnyCall, undefined);
-    const active = context.active(); // the call's trace context (gRPC instrumentation), kept past the deferral
-    Promise.resolve()
-      .then(() => context.with(active, fn, undefined, checkRequest(call.request), ctx))
-      .then(
-        (res) => callback(null, res),
-        (err: unknown) => callback(toGrpcStatus(err)),
-      )
-      .finally(done);
+    const ctx = new GrpcCallContext(call as AnyCall, undefined);
+    let result: Res | Promise<Res>;
+    try {
+      result = fn(checkRequest(call.request), ctx);
+    } catch (err) {
+      ctx.finish();
+      callback(toGrpcStatus(err));
+      return;
+    }
+    if (!isThenable(result)) {
+      ctx.finish();
+      callback(null, result);
+      return;
+    }
+    result.then(
+      (res) => (ctx.finish(), callback(null, res)),
+      (err: unknown) => (ctx.finish(), callback(toGrpcStatus(err))),
+    );
   };
 }
 
@@ -95,12 +159,12 @@ export function serverStream<Req, Res>(
   closing: AbortSignal,
 ): handleServerStreamingCall<Req, Res> {
   return (call) => {
-    const [ctx, done] = contextOf(call as AnyCall, closing);
+    const ctx = new GrpcCallContext(call as AnyCall, closing);
     const active = context.active();
     Promise.resolve()
       .then(() => context.with(active, () => fn(checkRequest(call.request), sender(call), ctx)))
       .then(() => endWith(call as ServerWritableStream<unknown, unknown>, undefined), (err: unknown) => endWith(call as ServerWritableStream<unknown, unknown>, err))
-      .finally(done);
+      .finally(() => ctx.finish());
   };
 }
 
@@ -110,7 +174,7 @@ export function bidiStream<Req, Res>(
   closing: AbortSignal,
 ): handleBidiStreamingCall<Req, Res> {
   return (call) => {
-    const [ctx, done] = contextOf(call as AnyCall, closing);
+    const ctx = new GrpcCallContext(call as AnyCall, closing);
     async function* requests(): AsyncIterable<Req> {
       // Not `for await (… of call)`: a Readable's default iterator destroys the stream when the client
       // half-closes, which would also close our sending side before the last responses are written.
@@ -120,7 +184,7 @@ export function bidiStream<Req, Res>(
     Promise.resolve()
       .then(() => context.with(active, () => fn(requests(), sender(call), ctx)))
       .then(() => endWith(call as ServerDuplexStream<unknown, unknown>, undefined), (err: unknown) => endWith(call as ServerDuplexStream<unknown, unknown>, err))
-      .finally(done);
+      .finally(() => ctx.finish());
   };
 }
 

@@ -124,6 +124,52 @@ describe("createGrpcServer", () => {
     c.close();
   });
 
+  it("ends health Watch streams on shutdown, so the drain is not held up", async () => {
+    const server = await started();
+    server.setServing(true);
+    const health = createGrpcClient(server.address, GrpcServiceNames.health);
+    const statuses: number[] = [];
+    const watching = (async () => {
+      for await (const s of health.serverStream<{ service: string }, { status: number }>("Watch", { service: "" })) statuses.push(s.status);
+    })();
+    const ended = watching.then(() => undefined, (e: unknown) => e as RtmlError);
+    while (statuses.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const t0 = Date.now();
+    await server.shutdown(10_000);
+    assert.ok(Date.now() - t0 < 2_000, `shutdown took ${Date.now() - t0} ms`);
+    assert.equal((await ended)?.code, "UNAVAILABLE");
+    assert.deepEqual(statuses, [1, 2], "SERVING, then NOT_SERVING when shutdown starts");
+    health.close();
+  });
+
+  it("gives a handler its signal when it asks late, and detaches it once the call is done", async () => {
+    let seen: AbortSignal | undefined;
+    let ctxOf: { signal: AbortSignal } | undefined;
+    const server = createGrpcServer({ logger });
+    server.addService({
+      name: GrpcServiceNames.validate,
+      methods: {
+        GetRejectStats: rpc.unary(async (_req: object, ctx) => {
+          await new Promise((r) => setTimeout(r, 300)); // the deadline passes meanwhile
+          seen = ctx.signal;
+          return { accepted: 1, rejected: 0, byCode: {} };
+        }),
+        Validate: rpc.unary((_ev: object, ctx) => ((ctxOf = ctx), { valid: true, reasons: [] })),
+      },
+    });
+    await server.start();
+    servers.push(server);
+    const c = createGrpcClient(server.address, GrpcServiceNames.validate);
+    await assert.rejects(c.unary("GetRejectStats", {}, { deadlineMs: 100 }), (e: RtmlError) => e.code === "DEADLINE_EXCEEDED");
+    while (!seen) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(seen.aborted, true);
+    assert.equal((seen.reason as RtmlError).code, "CANCELLED");
+    assert.equal((await c.unary<object, { valid: boolean }>("Validate", { eventId: "x" })).valid, true);
+    await new Promise((r) => setTimeout(r, 50)); // the call's stream has closed
+    assert.equal(ctxOf!.signal.aborted, false, "a finished call's signal never aborts");
+    c.close();
+  });
+
   it("serves mTLS: a client with a certificate from the CA is accepted, one without is refused", async (t) => {
     let dir: string;
     try {

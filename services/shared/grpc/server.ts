@@ -65,7 +65,6 @@ export interface GrpcServer {
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
-const WATCH_PATH = `/${GrpcServiceNames.health}/Watch`;
 
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const host = options.host ?? "127.0.0.1";
@@ -73,19 +72,11 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const ka = options.keepalive ?? {};
   const logger = options.logger;
   const closing = new AbortController();
-  // Health Watch streams never end by themselves; shutdown ends them so the drain is not held up.
-  const watches = new Set<grpc.ServerInterceptingCall>();
-  const trackWatches: grpc.ServerInterceptor = (method, call) => {
-    if (method.path !== WATCH_PATH) return new grpc.ServerInterceptingCall(call);
-    const tracked: grpc.ServerInterceptingCall = new grpc.ServerInterceptingCall(call, {
-      start: (next) => next({ onCancel: () => void watches.delete(tracked) }),
-      sendStatus: (status, next) => (watches.delete(tracked), next(status)),
-    });
-    watches.add(tracked);
-    return tracked;
-  };
+  // No server interceptor: grpc-js would wrap every call in one more intercepting layer. Channelz
+  // (grpc-js' per-call and per-connection bookkeeping for the channelz admin service, which rtml does
+  // not serve) is off for the same reason.
   const server = new grpc.Server({
-    interceptors: [trackWatches],
+    "grpc.enable_channelz": 0,
     "grpc.keepalive_time_ms": ka.timeMs ?? 30_000,
     "grpc.keepalive_timeout_ms": ka.timeoutMs ?? 10_000,
     "grpc.keepalive_permit_without_calls": 1,
@@ -95,9 +86,24 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     "grpc.max_receive_message_length": maxBytes * 4,
     "grpc.max_send_message_length": maxBytes,
   });
-  const names: string[] = [];
+  // Health Watch streams never end by themselves; shutdown ends them so the drain is not held up.
+  const watches = new Set<grpc.ServerWritableStream<unknown, unknown>>();
   const health = new HealthImplementation({ "": "NOT_SERVING", liveness: "SERVING", readiness: "NOT_SERVING" });
-  health.addToServer(server);
+  health.addToServer({
+    addService(service: grpc.ServiceDefinition, implementation: grpc.UntypedServiceImplementation) {
+      const watch = implementation.watch as grpc.handleServerStreamingCall<unknown, unknown> | undefined;
+      if (typeof watch !== "function") throw new RtmlError("INTERNAL", "grpc-health-check has no watch handler to track");
+      server.addService(service, {
+        ...implementation,
+        watch(call: grpc.ServerWritableStream<unknown, unknown>) {
+          watches.add(call);
+          call.once("cancelled", () => watches.delete(call));
+          watch(call);
+        },
+      });
+    },
+  } as unknown as grpc.Server);
+  const names: string[] = [];
   let serving = false;
   let port = 0;
   let stopped: Promise<void> | undefined;
@@ -171,7 +177,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
       stopped ??= new Promise<void>((resolve) => {
         setServing(false);
         closing.abort();
-        for (const w of watches) w.sendStatus({ code: grpc.status.UNAVAILABLE, details: "server shutting down" });
+        for (const w of watches) w.emit("error", { code: grpc.status.UNAVAILABLE, details: "server shutting down" });
         watches.clear();
         const force = setTimeout(() => {
           logger.warn("gRPC drain deadline passed; cancelling the remaining calls", { graceMs });
