@@ -1,50 +1,58 @@
 /**
- * `npm run eval:fraud -- [--json] [--models lr,lr-weighted,arf] [--features service|precomputed]`: the Fraud
- * Detection Handbook evaluation of online models on the bundled weeks, with our feature service and a
- * 7-day label delay. The protocol is in scripts/lib/fraud-eval.ts; results go to docs/benchmarks.md.
+ * `npm run eval:fraud -- [--json] [--models lr,lr-weighted,arf|grid] [--features service|precomputed]
+ * [--history [--history-days N]] [--select]`: the Fraud Detection Handbook evaluation of online models on the
+ * bundled weeks, with our feature service and a 7-day label delay. `--history` first streams the regenerated
+ * days before 07-25 (all 115 from 2018-04-01, or the last N), generating them when missing
+ * (scripts/fraud/provision-history.sh, `npm run fraud:history`). `--select` (implies `--history`; models
+ * default to `grid`, the candidate grid of scripts/fraud/models.ts) picks the set-up with the best
+ * validation-week AUC (the primary choice), and those with the best validation AP and CP@100, and prints
+ * their test-week figures. The
+ * protocol is in scripts/lib/fraud-eval.ts; results go to docs/benchmarks.md.
  */
 import { parseArgs } from "node:util";
-import type { Classifier } from "../services/shared/ml/base.ts";
-import { createPipeline } from "../services/shared/ml/compose/pipeline.ts";
-import { balancedWeights, ClassWeightedClassifier } from "../services/shared/ml/imblearn/class-weight.ts";
-import { RandomUnderSampler } from "../services/shared/ml/imblearn/random.ts";
-import { LogisticRegression } from "../services/shared/ml/linear/logistic-regression.ts";
-import { GaussianNB } from "../services/shared/ml/naive-bayes/gaussian-nb.ts";
-import { StandardScaler } from "../services/shared/ml/preprocessing/standard-scaler.ts";
-import { AdaptiveRandomForestClassifier } from "../services/shared/ml/tree/adaptive-random-forest-classifier.ts";
-import { HoeffdingAdaptiveTreeClassifier } from "../services/shared/ml/tree/hoeffding-adaptive-tree-classifier.ts";
-import { runFraudEval } from "./lib/fraud-eval.ts";
-
-/** Model set-ups; the positive rate of the stream is about 0.9%. */
-export const FRAUD_MODELS: Record<string, () => Classifier> = {
-  lr: () => createPipeline(new StandardScaler(), new LogisticRegression()),
-  "lr-0.1": () => createPipeline(new StandardScaler(), new LogisticRegression({ lr: 0.1 })),
-  nb: () => new GaussianNB(),
-  "lr-weighted": () => new ClassWeightedClassifier({ classifier: createPipeline(new StandardScaler(), new LogisticRegression()), weights: balancedWeights(0.009) }),
-  "lr-under": () => createPipeline(new StandardScaler(), new RandomUnderSampler({ classifier: new LogisticRegression(), desiredDist: [[false, 0.9], [true, 0.1]], seed: 42 })),
-  hat: () => new HoeffdingAdaptiveTreeClassifier({ seed: 42 }),
-  arf: () => new AdaptiveRandomForestClassifier({ seed: 42 }),
-};
+import { FRAUD_GRID, FRAUD_MODELS } from "./fraud/models.ts";
+import { ensureFraudHistory, runFraudEvals, selectByValidation, type FraudEvalResult, type SelectionMetric } from "./lib/fraud-eval.ts";
 
 const { values } = parseArgs({
   options: {
     json: { type: "boolean", default: false },
-    models: { type: "string", default: "lr" },
+    models: { type: "string" },
     features: { type: "string", default: "service" },
     drop: { type: "string", default: "" },
     "truncated-windows": { type: "boolean", default: false },
+    history: { type: "boolean", default: false },
+    "history-days": { type: "string" },
+    select: { type: "boolean", default: false },
   },
 });
+const historyDays = values["history-days"] === undefined ? undefined : Number(values["history-days"]);
+if (historyDays !== undefined && !(Number.isInteger(historyDays) && historyDays >= 0)) throw new Error(`--history-days: a whole number of days, got ${values["history-days"]}`);
+if (values.select && historyDays !== undefined && historyDays < 14) throw new Error("--select needs at least 14 days of history (the validation week's train and delay weeks)");
+const history = values.history || values.select || historyDays !== undefined ? ensureFraudHistory(historyDays) : undefined;
 /** `--drop 30d` leaves out the four 30-day windows; otherwise a comma-separated list of handbook names. */
 const dropList = values.drop === "30d" ? ["CUSTOMER_ID_NB_TX_30DAY_WINDOW", "CUSTOMER_ID_AVG_AMOUNT_30DAY_WINDOW", "TERMINAL_ID_NB_TX_30DAY_WINDOW", "TERMINAL_ID_RISK_30DAY_WINDOW"]
   : values.drop!.split(",").filter(Boolean);
-const out = [];
-for (const key of values.models!.split(",")) {
+// One pass of the stream for all the set-ups (the features do not depend on the model). `grid` = FRAUD_GRID.
+const keys = (values.models ?? (values.select ? "grid" : "lr")).split(",").flatMap((k) => (k === "grid" ? Object.keys(FRAUD_GRID) : [k]));
+const chosen = Object.fromEntries(keys.map((key) => {
   const create = FRAUD_MODELS[key];
-  if (!create) throw new Error(`unknown model ${key} (${Object.keys(FRAUD_MODELS).join(", ")})`);
-  const r = { setup: key, ...(await runFraudEval({ createModel: create, features: values.features as "service" | "precomputed", drop: dropList, completeWindowsOnly: !values["truncated-windows"] })) };
-  process.stderr.write(JSON.stringify(r) + "\n");
-  out.push(r);
+  if (!create) throw new Error(`unknown model ${key} (${Object.keys(FRAUD_MODELS).join(", ")}, grid)`);
+  return [key, create];
+}));
+const out = await runFraudEvals({ features: values.features as "service" | "precomputed", drop: dropList, completeWindowsOnly: !values["truncated-windows"], history }, chosen);
+for (const r of out) process.stderr.write(JSON.stringify(r) + "\n");
+const figures = (m: { roc_auc: number; average_precision: number; card_precision_at_100: number }) =>
+  `AUC ${m.roc_auc.toFixed(4)}  AP ${m.average_precision.toFixed(4)}  CP@100 ${m.card_precision_at_100.toFixed(3)}`;
+const selected: Partial<Record<SelectionMetric, FraudEvalResult & { setup: string }>> = {};
+if (values.select) for (const metric of ["roc_auc", "average_precision", "card_precision_at_100"] as const) selected[metric] = selectByValidation(out, metric);
+if (values.json) process.stdout.write(JSON.stringify(values.select ? { results: out, selected_by: Object.fromEntries(Object.entries(selected).map(([k, r]) => [k, r.setup])) } : out) + "\n");
+else {
+  const width = Math.max(12, ...out.map((r) => r.setup.length + 1));
+  for (const r of out) {
+    const valid = r.validation ? `validation ${figures(r.validation)}  |  test ` : "";
+    process.stdout.write(`${r.setup.padEnd(width)} ${valid}${figures(r)}  features match ${(r.feature_match_reproducible * 100).toFixed(3)}% (all 15: ${(r.feature_match_all * 100).toFixed(3)}%)  history ${r.history_days} days  ${r.seconds.toFixed(0)}s\n`);
+  }
+  for (const [metric, r] of Object.entries(selected)) {
+    process.stdout.write(`selected by validation ${{ roc_auc: "AUC", average_precision: "AP", card_precision_at_100: "CP@100" }[metric]}: ${r.setup}  validation ${figures(r.validation!)}  →  test ${figures(r)}  recall@1% ${r.recall_at_1pct_alerts.toFixed(3)}\n`);
+  }
 }
-if (values.json) process.stdout.write(JSON.stringify(out) + "\n");
-else for (const r of out) process.stdout.write(`${r.setup.padEnd(12)} AUC ${r.roc_auc.toFixed(4)}  AP ${r.average_precision.toFixed(4)}  CP@100 ${r.card_precision_at_100.toFixed(3)}  features match ${(r.feature_match_reproducible * 100).toFixed(3)}%\n`);

@@ -19,8 +19,25 @@
  *    card precision@100 (mean over the 7 days), recall at a 1% alert budget.
  * The handbook's batch logistic regression reaches AUC 0.871, AP 0.606, CP@100 0.291 on the same rows.
  * Features are also compared with the data's precomputed window columns (the feature service's golden test).
+ *
+ * History (`history`): the handbook's columns come from a simulation running since 2018-04-01, so the 30-day
+ * windows and the 7-day-delayed terminal windows of the first weeks need days before 07-25. With
+ * `history`, the regenerated days before 07-25 (scripts/fraud: the handbook's simulator, checked to
+ * reproduce the bundled weeks row for row) stream first, through the same feature service and model with
+ * the same 7-day label delay; only the test week is scored, as without.
+ *
+ * Validation (with at least 14 days of history): the handbook's chapter 5 selects models on the same
+ * protocol shifted back one week per period, i.e. train 07-11…07-17, delay 07-18…07-24, "test" 07-25…07-31.
+ * The same pass scores that validation week too, with the same known-compromised rule relative to it
+ * (frauds of 07-11…07-17, then those of the delay-week days up to test day d − 1 − 7), so a set-up can be
+ * picked by its validation figures (`selectByValidation`) and reported on the test week, which the choice
+ * never saw. Validation-week rows are scored by models that learned the history up to 7 days before them.
  */
-import { createReadStream } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { createReadStream, existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 import { parse } from "csv-parse";
 import { createFeatureService } from "../../services/feature/feature.ts";
@@ -64,9 +81,52 @@ export interface FraudEvalOptions {
    * windows are all empty (0) and the 30-day ones grow with the stream's age.
    */
   completeWindowsOnly?: boolean;
+  /**
+   * Files streamed before the bundled weeks, in event-time order (`fraudHistoryFiles()`: the regenerated
+   * days before 07-25, raw columns). Only with `features: "service"`.
+   */
+  history?: readonly string[];
 }
 
-interface Row { day: number; customer: string; fraud: boolean; pre: number[] }
+/** Where scripts/fraud/provision-history.sh writes the history (one CSV.gz per day + manifest.json). */
+export const FRAUD_HISTORY_DIR = process.env.RTML_FRAUDSIM_DIR ?? join(process.env.RTML_CACHE || join(homedir(), ".cache", "rtml"), "fraudsim");
+const PROVISION = fileURLToPath(new URL("../fraud/provision-history.sh", import.meta.url));
+
+interface HistoryManifest {
+  generator_version: number;
+  verification: { exact: boolean } | null;
+  files: { file: string; day: number; rows: number }[];
+}
+
+/**
+ * The history's day files, oldest first: the last `days` days before 2018-07-25 (default: all, from
+ * 2018-04-01), or undefined when the history has not been generated (or was not verified exact).
+ */
+export function fraudHistoryFiles(days?: number, dir = FRAUD_HISTORY_DIR): string[] | undefined {
+  const path = join(dir, "manifest.json");
+  if (!existsSync(path)) return undefined;
+  const m = JSON.parse(readFileSync(path, "utf8")) as HistoryManifest;
+  if (m.verification?.exact !== true) return undefined;
+  const files = [...m.files].sort((a, b) => a.day - b.day).map((f) => join(dir, f.file));
+  if (days !== undefined && days > files.length) throw new Error(`--history-days ${days}: the history has ${files.length} days`);
+  return days === undefined ? files : files.slice(files.length - days);
+}
+
+/**
+ * The history's files, generating them first when missing (scripts/fraud/provision-history.sh: a Python
+ * venv from PyPI, then about a minute of simulation). Throws when that fails.
+ */
+export function ensureFraudHistory(days?: number, dir = FRAUD_HISTORY_DIR): string[] {
+  const have = fraudHistoryFiles(days, dir);
+  if (have) return have;
+  const r = spawnSync("bash", [PROVISION], { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, RTML_FRAUDSIM_DIR: dir } });
+  if (r.status !== 0) throw new Error(`scripts/fraud/provision-history.sh failed (${r.status ?? r.signal})`);
+  const files = fraudHistoryFiles(days, dir);
+  if (!files) throw new Error(`no verified history in ${dir} after scripts/fraud/provision-history.sh`);
+  return files;
+}
+
+interface Row { day: number; customer: string; fraud: boolean; pre?: number[] }
 
 async function readPrecomputed(files: string[]): Promise<Map<string, Row>> {
   const names = Object.keys(HANDBOOK_FEATURES);
@@ -90,6 +150,16 @@ async function readPrecomputed(files: string[]): Promise<Map<string, Row>> {
   return out;
 }
 
+/** The handbook's figures on one scored week, known-compromised cards removed. */
+export interface WeekMetrics {
+  rows_scored: number;
+  frauds_scored: number;
+  roc_auc: number;
+  average_precision: number;
+  card_precision_at_100: number;
+  recall_at_1pct_alerts: number;
+}
+
 export interface FraudEvalResult {
   model: string;
   complete_windows_only: boolean;
@@ -103,46 +173,75 @@ export interface FraudEvalResult {
   average_precision: number;
   card_precision_at_100: number;
   recall_at_1pct_alerts: number;
+  /**
+   * The validation week 07-25…07-31 (train 07-11…07-17, delay 07-18…07-24, the test protocol shifted back
+   * two weeks); null with fewer than 14 days of history.
+   */
+  validation: WeekMetrics | null;
   /** Test week: share of rows where our value equals the data's column (|Δ| ≤ 1e-9·max(1,|v|)). */
   feature_match_test_week: Record<string, number>;
   /** Over the reproducible columns (all but the 30-day ones, which need history before 07-25). */
   feature_match_reproducible: number;
+  /** Over all 15 columns (the 30-day ones match only with `history`). */
+  feature_match_all: number;
+  /** Days and rows streamed before the bundled weeks (0 without `history`). */
+  history_days: number;
+  history_events: number;
   seconds: number;
 }
 
+/** One model's evaluation (see `runFraudEvals`). */
 export async function runFraudEval(options: FraudEvalOptions): Promise<FraudEvalResult> {
+  const { createModel, ...rest } = options;
+  return (await runFraudEvals(rest, { model: createModel }))[0]!;
+}
+
+/**
+ * Several models on one pass of the stream: the features (which do not depend on the model) are computed
+ * once, and each model scores, and learns from, every transaction as if it ran alone. Results in the
+ * order of `models`; `seconds` is the whole pass.
+ */
+export async function runFraudEvals(options: Omit<FraudEvalOptions, "createModel">, models: Record<string, () => Classifier>): Promise<(FraudEvalResult & { setup: string })[]> {
   const t0 = performance.now();
   const data = resolveDataset("fraud-handbook");
   if (data.kind !== "files") throw new Error("fraud-handbook: expected bundled files");
   const pre = await readPrecomputed(data.files);
-  const records = [];
-  for await (const r of readDataset(data.files, data.schema)) records.push(r);
-  records.sort((a, b) => a.eventTimeMs - b.eventTimeMs); // stable: ties stay in file (id) order
+  const history = options.history ?? [];
   let startDay = Infinity;
   for (const r of pre.values()) startDay = Math.min(startDay, r.day);
   const testFrom = startDay + 14;
+  // The validation week is the bundled train week; its train and delay weeks are the last 14 history days.
+  const validate = history.length >= 14;
+  const validFrom = startDay;
   const delayMs = (options.labelDelayDays ?? 7) * DAY;
   const mode = options.features ?? "service";
+  if (mode === "precomputed" && history.length > 0) throw new Error("history has no precomputed columns: use features: \"service\"");
   const dropped = new Set(options.drop ?? []);
 
   const schema = { ...data.schema, features: { ...data.schema.features, completeWindowsOnly: options.completeWindowsOnly ?? true } };
   const feature = createFeatureService({ schema, emitRaw: true });
   const ctx = createTestContext({ jsonState: false, decode: false });
-  const model = options.createModel();
+  const setups = Object.entries(models).map(([setup, create]) => ({ setup, model: create(), scores: new Map<string, number>() }));
   const names = Object.keys(HANDBOOK_FEATURES);
   const pending: { at: number; x: Features; y: boolean; label: Label }[] = [];
   let head = 0;
-  const scores = new Map<string, number>();
   const match = Object.fromEntries(names.map((n) => [n, 0]));
   let testRows = 0;
+  let events = 0;
+  let historyEvents = 0;
+  let last = -Infinity;
   const same = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 
-  for (const r of records) {
+  // The history (days before 07-25) then the weeks, each file in TRANSACTION_ID = event-time order.
+  for await (const r of readDataset([...history, ...data.files], data.schema)) {
     const t = r.eventTimeMs;
+    if (t < last) throw new Error(`fraud eval: event ${r.eventId} at ${t} is before the previous one (${last}): files out of order`);
+    last = t;
+    events++;
     while (head < pending.length && pending[head]!.at <= t) {
       const p = pending[head++]!;
       void feature.processLabel(p.label, ctx);
-      model.learnOne(p.x, p.y);
+      for (const m of setups) m.model.learnOne(p.x, p.y);
     }
     const event: Event = {
       eventId: r.eventId!, entityId: r.entityId, eventTimeMs: t, ingestTimeMs: 0, fields: r.fields,
@@ -150,19 +249,27 @@ export async function runFraudEval(options: FraudEvalOptions): Promise<FraudEval
     };
     void feature.process(event, ctx);
     const [fv] = ctx.take<FeatureVector>(Topics.features, codecs.featureVector);
-    const row = pre.get(event.eventId)!;
+    const row = pre.get(event.eventId);
+    if (!row) {
+      historyEvents++;
+      // Kept for the validation week's known-compromised cards (its train and delay weeks).
+      const day = Number(r.fields.TX_TIME_DAYS);
+      if (validate && day >= validFrom - 14) pre.set(event.eventId, { day, customer: r.entityId, fraud: r.label === "true" });
+    }
     const x: Features = {};
     names.forEach((n, i) => {
-      const v = mode === "service" ? fv!.raw[HANDBOOK_FEATURES[n]!] : row.pre[i]!;
+      const v = mode === "service" ? fv!.raw[HANDBOOK_FEATURES[n]!] : row!.pre![i]!;
       if (!dropped.has(n) && v !== undefined) x[n] = v; // a missing (incomplete) window stays absent
     });
-    if (row.day >= testFrom) {
+    if (row && row.day >= testFrom) {
       testRows++;
       names.forEach((n, i) => {
         const v = fv!.raw[HANDBOOK_FEATURES[n]!];
-        if (v !== undefined && same(v, row.pre[i]!)) match[n]!++;
+        if (v !== undefined && same(v, row.pre![i]!)) match[n]!++;
       });
-      scores.set(event.eventId, model.predictProbaOne(x).get(true) ?? 0);
+    }
+    if (row && (row.day >= testFrom || (validate && row.day < validFrom + 7))) {
+      for (const m of setups) m.scores.set(event.eventId, m.model.predictProbaOne(x).get(true) ?? 0);
     }
     const y = r.label === "true";
     pending.push({ at: t + delayMs, x, y, label: { eventId: event.eventId, entityId: r.entityId, label: r.label!, eventTimeMs: t, labelTimeMs: t + delayMs } });
@@ -172,21 +279,77 @@ export async function runFraudEval(options: FraudEvalOptions): Promise<FraudEval
     }
   }
 
-  // The handbook's known-compromised cards and per-day card precision@100.
+  const rates = Object.fromEntries(names.map((n) => [n, match[n]! / testRows]));
+  const reproducible = names.filter((n) => !n.includes("30DAY"));
+  const seconds = (performance.now() - t0) / 1000;
+  return setups.map(({ setup, model, scores }) => {
+    const test = score(pre, scores, testFrom);
+    return {
+      setup,
+      model: model.kind === "Pipeline" ? JSON.stringify((model.params as { model: { kind: string } }).model.kind) : model.kind,
+      features: mode,
+      complete_windows_only: options.completeWindowsOnly ?? true,
+      inputs: names.filter((n) => !dropped.has(n)),
+      events,
+      test_rows: testRows,
+      test_rows_scored: test.rows_scored,
+      test_frauds_scored: test.frauds_scored,
+      roc_auc: test.roc_auc,
+      average_precision: test.average_precision,
+      card_precision_at_100: test.card_precision_at_100,
+      recall_at_1pct_alerts: test.recall_at_1pct_alerts,
+      validation: validate ? score(pre, scores, validFrom) : null,
+      feature_match_test_week: rates,
+      feature_match_reproducible: reproducible.reduce((s, n) => s + match[n]!, 0) / (reproducible.length * testRows),
+      feature_match_all: names.reduce((s, n) => s + match[n]!, 0) / (names.length * testRows),
+      history_days: history.length,
+      history_events: historyEvents,
+      seconds,
+    };
+  });
+}
+
+/** Validation metrics a set-up can be selected by. */
+export type SelectionMetric = "roc_auc" | "average_precision" | "card_precision_at_100";
+
+/**
+ * The set-up with the best validation figure (the first on a tie, so list the simpler set-ups first).
+ * Throws without validation figures (fewer than 14 days of history).
+ */
+export function selectByValidation<T extends Pick<FraudEvalResult, "validation">>(results: readonly T[], metric: SelectionMetric = "roc_auc"): T {
+  let best: T | undefined;
+  for (const r of results) {
+    if (!r.validation) throw new Error("selection needs the validation week: run with at least 14 days of history");
+    if (!best || r.validation[metric] > best.validation![metric]) best = r;
+  }
+  if (!best) throw new Error("no set-ups to select from");
+  return best;
+}
+
+/**
+ * The handbook's metrics on the week from day `from` (test or validation), with its rule for known-compromised
+ * cards, whose transactions are not scored: the customers with a fraud in the train week (days from − 14 …
+ * from − 8), plus, from test day d = 0…6 on, those with a fraud on day from − 8 + d (the handbook's
+ * `start_train + delta_train + d − 1`: the delay week's days, one more each test day). Card precision@100
+ * is the mean over the 7 days.
+ */
+function score(rows: Map<string, Row>, scores: Map<string, number>, from: number): WeekMetrics {
   const auc = new ExactROCAUC();
   const ap = new AveragePrecision();
   const recall = new RecallAtBudget({ fraction: 0.01 });
   const known = new Set<string>();
-  for (const r of pre.values()) if (r.fraud && r.day < startDay + 7) known.add(r.customer);
+  const byDay = new Map<number, [string, Row][]>();
+  for (const [id, r] of rows) {
+    if (r.fraud && r.day >= from - 14 && r.day < from - 7) known.add(r.customer);
+    if (r.day >= from - 8 && r.day < from + 7) (byDay.get(r.day) ?? byDay.set(r.day, []).get(r.day)!).push([id, r]);
+  }
   let scored = 0;
   let frauds = 0;
   let cpSum = 0;
-  const byDay = new Map<number, [string, Row][]>();
-  for (const [id, r] of pre) if (r.day >= testFrom) (byDay.get(r.day) ?? byDay.set(r.day, []).get(r.day)!).push([id, r]);
   for (let d = 0; d < 7; d++) {
-    for (const r of pre.values()) if (r.fraud && r.day === startDay + 6 + d) known.add(r.customer);
+    for (const [, r] of byDay.get(from - 8 + d) ?? []) if (r.fraud) known.add(r.customer);
     const cards = new Map<string, { score: number; fraud: boolean }>();
-    for (const [id, r] of byDay.get(testFrom + d) ?? []) {
+    for (const [id, r] of byDay.get(from + d) ?? []) {
       if (known.has(r.customer)) continue;
       const s = scores.get(id)!;
       auc.update(r.fraud, s);
@@ -204,23 +367,12 @@ export async function runFraudEval(options: FraudEvalOptions): Promise<FraudEval
     const top = [...cards.values()].sort((a, b) => b.score - a.score).slice(0, 100);
     cpSum += top.filter((c) => c.fraud).length / 100;
   }
-  const rates = Object.fromEntries(names.map((n) => [n, match[n]! / testRows]));
-  const reproducible = names.filter((n) => !n.includes("30DAY"));
   return {
-    model: model.kind === "Pipeline" ? JSON.stringify((model.params as { model: { kind: string } }).model.kind) : model.kind,
-    features: mode,
-    complete_windows_only: options.completeWindowsOnly ?? true,
-    inputs: names.filter((n) => !dropped.has(n)),
-    events: records.length,
-    test_rows: testRows,
-    test_rows_scored: scored,
-    test_frauds_scored: frauds,
+    rows_scored: scored,
+    frauds_scored: frauds,
     roc_auc: auc.get(),
     average_precision: ap.get(),
     card_precision_at_100: cpSum / 7,
     recall_at_1pct_alerts: recall.get(),
-    feature_match_test_week: rates,
-    feature_match_reproducible: reproducible.reduce((s, n) => s + match[n]!, 0) / (reproducible.length * testRows),
-    seconds: (performance.now() - t0) / 1000,
   };
 }

@@ -4,7 +4,7 @@
  * transport and hands them to the commands.
  *
  *   rtml up [--dataset elec2|phishing|bananas|fraud|fraud-handbook|PATH] [--schema PATH] [--max-events N]
- *           [--rate EPS] [--label-delay N|DURATION] [--model lr|nb|ht|hat|arf] [--drift-at K] [--seed S] [--json]
+ *           [--rate EPS] [--label-delay N|DURATION] [--model lr|lr-avg|nb|ht|hat|arf] [--drift-at K] [--seed S] [--json]
  *   rtml serve <ingest|validate|feature|infer|train|drift-monitor> [--dataset NAME|PATH] [--grpc-port P]
  *   rtml status [--grpc-host H] [--grpc-port P] [--json]
  *   rtml replay --to HOST:PORT [--dataset …] [--max-events N] [--rate EPS] [--label-delay D]
@@ -41,7 +41,8 @@ Options of up:
   --max-events N        stop after N events
   --rate EPS            events per second (default: as fast as the mesh takes them)
   --label-delay D       publish each label N events (e.g. 500) or a duration (e.g. 2h) after its event
-  --model KIND          lr (StandardScaler | LogisticRegression, default), nb (GaussianNB), ht (Hoeffding tree),
+  --model KIND          lr (StandardScaler | LogisticRegression, default), lr-avg (the same with averaged SGD
+                        weights: AveragedLogisticRegression), nb (GaussianNB), ht (Hoeffding tree),
                         hat (Hoeffding adaptive tree), arf (adaptive random forest, seeded)
   --drift-at K          fraud simulator: the new fraud pattern starts at event K (default: half way)
   --seed S              fraud simulator seed

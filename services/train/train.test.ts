@@ -219,7 +219,7 @@ describe("train service: challenger on concept drift", () => {
 
 describe("train models", () => {
   it("builds every configured kind and learns", () => {
-    for (const kind of ["lr", "nb", "ht"] as const) {
+    for (const kind of ["lr", "lr-avg", "nb", "ht"] as const) {
       const m = createModel(kind);
       m.learnOne({ x: 1 }, true);
       assert.ok(m.predictProbaOne({ x: 1 }).size > 0, kind);

@@ -6,6 +6,7 @@
 export { StandardScaler } from "./preprocessing/standard-scaler.ts";
 export { SGD } from "./optim/sgd.ts";
 export { LogisticRegression } from "./linear/logistic-regression.ts";
+export { AveragedLogisticRegression } from "./linear/averaged-logistic-regression.ts";
 export { ALMAClassifier } from "./linear/alma-classifier.ts";
 export { GaussianNB } from "./naive-bayes/gaussian-nb.ts";
 export { Pipeline, createPipeline } from "./compose/pipeline.ts";

@@ -6,7 +6,7 @@ import { estimatorFromJSON, registerEstimator, registeredEstimatorKinds } from "
 
 describe("estimator registry", () => {
   it("knows every built-in kind once estimators.ts is imported", () => {
-    for (const kind of ["StandardScaler", "SGD", "LogisticRegression", "ALMAClassifier", "GaussianNB", "Pipeline"]) {
+    for (const kind of ["StandardScaler", "SGD", "LogisticRegression", "AveragedLogisticRegression", "ALMAClassifier", "GaussianNB", "Pipeline"]) {
       assert.ok(registeredEstimatorKinds().includes(kind), kind);
     }
   });

@@ -1,4 +1,5 @@
 import { ALMAClassifier } from "../linear/alma-classifier.ts";
+import { AveragedLogisticRegression } from "../linear/averaged-logistic-regression.ts";
 import { LogisticRegression } from "../linear/logistic-regression.ts";
 import { GaussianNB } from "../naive-bayes/gaussian-nb.ts";
 import { createPipeline, Pipeline } from "../compose/pipeline.ts";
@@ -8,6 +9,13 @@ import { describeClassifierContract } from "./classifier.contract.ts";
 describeClassifierContract("LogisticRegression", { create: () => new LogisticRegression() });
 describeClassifierContract("LogisticRegression(lr=0.1, l2=0.01)", {
   create: () => new LogisticRegression({ lr: 0.1, l2: 0.01 }),
+});
+describeClassifierContract("AveragedLogisticRegression", { create: () => new AveragedLogisticRegression() });
+describeClassifierContract("AveragedLogisticRegression(lr=0.1, averageStart=50, averageWindow=100)", {
+  create: () => new AveragedLogisticRegression({ lr: 0.1, averageStart: 50, averageWindow: 100 }),
+});
+describeClassifierContract("StandardScaler | AveragedLogisticRegression(averageWindow=null)", {
+  create: () => createPipeline(new StandardScaler(), new AveragedLogisticRegression({ averageWindow: null })),
 });
 describeClassifierContract("ALMAClassifier", { create: () => new ALMAClassifier() });
 describeClassifierContract("GaussianNB", { create: () => new GaussianNB() });
