@@ -9,12 +9,9 @@
  * for streams that drift.
  */
 import type { ClassLabel, Classifier, EstimatorJSON, Features, Proba } from "../base.ts";
-import { binaryLabel, check, clamp, isFiniteNumber, sigmoid } from "../math.ts";
-import { logLossGradient } from "../optim/losses.ts";
-import type { Optimizer } from "../optim/optimizer.ts";
-import { SGD } from "../optim/sgd.ts";
-import { estimatorFromJSON, expectKind, registerEstimator } from "../registry.ts";
-import type { LogisticRegressionParams } from "./logistic-regression.ts";
+import { check, isFiniteNumber, sigmoid } from "../math.ts";
+import { expectKind, registerEstimator } from "../registry.ts";
+import { LogisticRegression, type LogisticRegressionParams } from "./logistic-regression.ts";
 
 /** AveragedLogisticRegression parameters: LogisticRegression's (River defaults) and the average's. */
 export interface AveragedLogisticRegressionParams extends LogisticRegressionParams {
@@ -32,8 +29,8 @@ export interface AveragedLogisticRegressionParams extends LogisticRegressionPara
 }
 
 /**
- * Binary logistic regression whose SGD updates are exactly LogisticRegression's (same parameters,
- * River's update order), but which predicts with the running average of the weights and intercept:
+ * Binary logistic regression whose SGD updates are exactly LogisticRegression's (it wraps one:
+ * same parameters, River's update order), but which predicts with the running average of the weights and intercept:
  * after update t, `w̄ ← w̄ + μ_t (w − w̄)` with `μ_t = 1` for `t ≤ averageStart`, else
  * `max(1 / (t − averageStart), 1 / averageWindow)`. Averaging removes most of the noise of constant-rate
  * SGD around the optimum, which is what separates online LR from a batch fit on a stationary stream.
@@ -48,47 +45,25 @@ export class AveragedLogisticRegression implements Classifier {
   readonly kind = "AveragedLogisticRegression";
   readonly acceptsSampleWeight = true;
   readonly params: Readonly<Record<string, unknown>>;
-  readonly #optimizer: Optimizer;
-  readonly #l2: number;
-  readonly #interceptInit: number;
-  readonly #interceptLr: number;
-  readonly #clip: number;
+  /** The SGD iterate. */
+  #sgd: LogisticRegression;
   readonly #start: number;
   readonly #window: number | null;
-  #weights = new Map<string, number>();
-  #intercept: number;
   #avgWeights = new Map<string, number>();
   #avgIntercept: number;
   #n = 0;
 
-  constructor(params: AveragedLogisticRegressionParams = {}) {
+  /** `sgd` (internal: clone and fromJSON): the iterate to wrap instead of a new one built from `params`. */
+  constructor(params: AveragedLogisticRegressionParams = {}, sgd?: LogisticRegression) {
+    const { averageStart, averageWindow, ...lr } = params;
+    this.#sgd = sgd ?? new LogisticRegression(lr);
+    this.#start = averageStart ?? 0;
+    this.#window = averageWindow === undefined ? 100_000 : averageWindow;
     const who = "AveragedLogisticRegression";
-    check(!(params.optimizer !== undefined && params.lr !== undefined), who, "give either optimizer or lr, not both");
-    this.#optimizer = params.optimizer ?? new SGD(params.lr === undefined ? {} : { lr: params.lr });
-    this.#l2 = params.l2 ?? 0;
-    this.#interceptInit = params.interceptInit ?? 0;
-    this.#interceptLr = params.interceptLr ?? 0.01;
-    this.#clip = params.clipGradient ?? 1e12;
-    this.#start = params.averageStart ?? 0;
-    this.#window = params.averageWindow === undefined ? 100_000 : params.averageWindow;
-    check(isFiniteNumber(this.#l2) && this.#l2 >= 0, who, "l2 must be >= 0");
-    check(isFiniteNumber(this.#interceptInit), who, "interceptInit must be finite");
-    check(isFiniteNumber(this.#interceptLr) && this.#interceptLr >= 0, who, "interceptLr must be >= 0");
-    check(typeof this.#clip === "number" && this.#clip > 0, who, "clipGradient must be > 0");
     check(Number.isInteger(this.#start) && this.#start >= 0, who, "averageStart must be a whole number >= 0");
     check(this.#window === null || (isFiniteNumber(this.#window) && this.#window >= 1), who, "averageWindow must be >= 1 or null");
-    this.#intercept = this.#interceptInit;
-    this.#avgIntercept = this.#interceptInit;
-    const opt = this.#optimizer;
-    this.params = Object.freeze({
-      optimizer: { kind: opt.kind, params: { ...opt.params } },
-      l2: this.#l2,
-      interceptInit: this.#interceptInit,
-      interceptLr: this.#interceptLr,
-      clipGradient: this.#clip,
-      averageStart: this.#start,
-      averageWindow: this.#window,
-    });
+    this.#avgIntercept = this.#sgd.intercept;
+    this.params = Object.freeze({ ...this.#sgd.params, averageStart: this.#start, averageWindow: this.#window });
   }
 
   /** The averaged weights, used to predict (a copy). */
@@ -103,12 +78,12 @@ export class AveragedLogisticRegression implements Classifier {
 
   /** The SGD iterate's weights (a copy), i.e. what LogisticRegression would predict with. */
   get sgdWeights(): Map<string, number> {
-    return new Map(this.#weights);
+    return this.#sgd.weights;
   }
 
   /** The SGD iterate's intercept. */
   get sgdIntercept(): number {
-    return this.#intercept;
+    return this.#sgd.intercept;
   }
 
   /** Number of updates (`learnOne` calls). */
@@ -116,45 +91,29 @@ export class AveragedLogisticRegression implements Classifier {
     return this.#n;
   }
 
-  #dot(w: Map<string, number>, intercept: number, x: Features): number {
+  /** LogisticRegression's update (River's GLM), then the average's. */
+  learnOne(x: Features, y: ClassLabel, sampleWeight = 1): void {
+    this.#sgd.learnOne(x, y, sampleWeight);
+    const t = ++this.#n;
+    const mu = t <= this.#start ? 1 : Math.max(1 / (t - this.#start), this.#window === null ? 0 : 1 / this.#window);
+    const avg = this.#avgWeights;
+    for (const [key, wi] of this.#sgd.weights) {
+      const a = avg.get(key) ?? 0;
+      avg.set(key, mu === 1 ? wi : a + mu * (wi - a));
+    }
+    const intercept = this.#sgd.intercept;
+    this.#avgIntercept = mu === 1 ? intercept : this.#avgIntercept + mu * (intercept - this.#avgIntercept);
+  }
+
+  /** `P(true)` with the averaged weights. */
+  probaTrue(x: Features): number {
+    const w = this.#avgWeights;
     let sum = 0;
     for (const key in x) {
       const wi = w.get(key);
       if (wi !== undefined) sum += wi * x[key]!;
     }
-    return sum + intercept;
-  }
-
-  /** LogisticRegression's update (River's GLM), then the average's. */
-  learnOne(x: Features, y: ClassLabel, sampleWeight = 1): void {
-    const yTrue = binaryLabel(y, this.kind);
-    const w = this.#weights;
-    let lossGradient = logLossGradient(yTrue, this.#dot(w, this.#intercept, x));
-    if (sampleWeight !== 1) lossGradient *= sampleWeight;
-    lossGradient = clamp(lossGradient, -this.#clip, this.#clip);
-    const gradient: Features = {};
-    const l2 = this.#l2;
-    for (const key in x) {
-      let gi = x[key]! * lossGradient;
-      if (l2 !== 0) gi += l2 * (w.get(key) ?? 0);
-      gradient[key] = gi;
-    }
-    this.#intercept -= this.#interceptLr * lossGradient;
-    this.#optimizer.step(w, gradient);
-
-    const t = ++this.#n;
-    const mu = t <= this.#start ? 1 : Math.max(1 / (t - this.#start), this.#window === null ? 0 : 1 / this.#window);
-    const avg = this.#avgWeights;
-    for (const [key, wi] of w) {
-      const a = avg.get(key) ?? 0;
-      avg.set(key, mu === 1 ? wi : a + mu * (wi - a));
-    }
-    this.#avgIntercept = mu === 1 ? this.#intercept : this.#avgIntercept + mu * (this.#intercept - this.#avgIntercept);
-  }
-
-  /** `P(true)` with the averaged weights. */
-  probaTrue(x: Features): number {
-    return sigmoid(this.#dot(this.#avgWeights, this.#avgIntercept, x));
+    return sigmoid(sum + this.#avgIntercept);
   }
 
   predictProbaOne(x: Features): Proba {
@@ -171,56 +130,25 @@ export class AveragedLogisticRegression implements Classifier {
   }
 
   clone(): this {
-    return new AveragedLogisticRegression({
-      optimizer: this.#optimizer.clone(),
-      l2: this.#l2,
-      interceptInit: this.#interceptInit,
-      interceptLr: this.#interceptLr,
-      clipGradient: this.#clip,
-      averageStart: this.#start,
-      averageWindow: this.#window,
-    }) as this;
+    return new AveragedLogisticRegression({ averageStart: this.#start, averageWindow: this.#window }, this.#sgd.clone()) as this;
   }
 
   toJSON(): EstimatorJSON {
     return {
       kind: this.kind,
       params: { ...this.params },
-      state: {
-        n: this.#n,
-        weights: [...this.#weights],
-        intercept: this.#intercept,
-        avgWeights: [...this.#avgWeights],
-        avgIntercept: this.#avgIntercept,
-        optimizer: this.#optimizer.toJSON(),
-      },
+      state: { n: this.#n, sgd: this.#sgd.toJSON(), avgWeights: [...this.#avgWeights], avgIntercept: this.#avgIntercept },
     };
   }
 
   /** Rebuilds a model from `toJSON()` output. */
   static fromJSON(json: EstimatorJSON): AveragedLogisticRegression {
     expectKind(json, "AveragedLogisticRegression");
-    const p = json.params as Omit<AveragedLogisticRegressionParams, "optimizer">;
-    const s = json.state as {
-      n: number;
-      weights: [string, number][];
-      intercept: number;
-      avgWeights: [string, number][];
-      avgIntercept: number;
-      optimizer: EstimatorJSON;
-    };
-    const model = new AveragedLogisticRegression({
-      optimizer: estimatorFromJSON<Optimizer>(s.optimizer),
-      l2: p.l2 ?? 0,
-      interceptInit: p.interceptInit ?? 0,
-      interceptLr: p.interceptLr ?? 0.01,
-      clipGradient: p.clipGradient ?? 1e12,
-      averageStart: p.averageStart ?? 0,
-      averageWindow: p.averageWindow === undefined ? 100_000 : p.averageWindow,
-    });
+    const p = json.params as Pick<AveragedLogisticRegressionParams, "averageStart" | "averageWindow">;
+    const s = json.state as { n: number; sgd: EstimatorJSON; avgWeights: [string, number][]; avgIntercept: number };
+    const window = p.averageWindow === undefined ? 100_000 : p.averageWindow;
+    const model = new AveragedLogisticRegression({ averageStart: p.averageStart ?? 0, averageWindow: window }, LogisticRegression.fromJSON(s.sgd));
     model.#n = s.n;
-    model.#weights = new Map(s.weights);
-    model.#intercept = s.intercept;
     model.#avgWeights = new Map(s.avgWeights);
     model.#avgIntercept = s.avgIntercept;
     return model;
