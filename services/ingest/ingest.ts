@@ -76,7 +76,8 @@ export interface Replay {
  * is given) or `<idPrefix | schema name>-<index>`. Each Event goes to `events.raw` with key = entity id,
  * the event time, and properties `event-id` and `schema-version`; its Label (if the record has one) goes
  * to `labels` after the delay, with `labelTimeMs` on the event-time axis (event time + T, or the event
- * time of the event that released it); all pending labels are flushed at the end.
+ * time of the event that released it, and the trace context a traced publish wrote into its event's properties,
+ * so the label continues the event's trace); all pending labels are flushed at the end.
  *
  * @example
  * const sent: string[] = [];
@@ -118,11 +119,13 @@ export function createReplay(options: ReplayOptions): Replay {
     for (const p of pending) {
       const l = p.label;
       if (!l.labelTimeMs) l.labelTimeMs = "ms" in delay ? l.eventTimeMs + delay.ms : Math.max(l.eventTimeMs, lastEventTime);
-      await window.send(Topics.labels, codecs.label.encode(l), {
-        key: l.entityId,
-        eventTime: l.eventTimeMs || undefined,
-        properties: { [Props.eventId]: l.eventId },
-      });
+      // The event's trace context, when tracing: the label belongs to its event's trace.
+      const properties: Record<string, string> = { [Props.eventId]: l.eventId };
+      if (p.traceparent !== undefined) {
+        properties[Props.traceparent] = p.traceparent;
+        if (p.tracestate !== undefined) properties[Props.tracestate] = p.tracestate;
+      }
+      await window.send(Topics.labels, codecs.label.encode(l), { key: l.entityId, eventTime: l.eventTimeMs || undefined, properties });
       labels++;
     }
   }
@@ -165,16 +168,14 @@ export function createReplay(options: ReplayOptions): Replay {
           break;
         }
         const event = toEvent(next.value, sequence);
-        await window.send(Topics.eventsRaw, codecs.event.encode(event), {
-          key: event.entityId,
-          eventTime: event.eventTimeMs || undefined,
-          properties: { [Props.eventId]: event.eventId, [Props.schemaVersion]: schema.version },
-        });
+        // A traced publish writes the event's trace context into these properties (see main.ts).
+        const properties: Record<string, string> = { [Props.eventId]: event.eventId, [Props.schemaVersion]: schema.version };
+        await window.send(Topics.eventsRaw, codecs.event.encode(event), { key: event.entityId, eventTime: event.eventTimeMs || undefined, properties });
         events++;
         lastEventTime = Math.max(lastEventTime, event.eventTimeMs);
         if (next.value.label !== undefined) {
           const label: Label = { eventId: event.eventId, entityId: event.entityId, label: next.value.label, eventTimeMs: event.eventTimeMs, labelTimeMs: 0 };
-          queue.push(label, sequence);
+          queue.push(label, sequence, properties);
         }
         await sendLabels(queue.due(sequence, event.eventTimeMs));
         await sendLabels(queue.overflow());

@@ -12,10 +12,14 @@ export interface PendingLabel {
   label: Label;
   /** Sequence of the label's event. */
   sequence: number;
+  /** The event's W3C trace context as published (tracing on), for the label to continue its trace. */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 export interface LabelQueue {
-  push(label: Label, sequence: number): void;
+  /** Queues a label; `trace`: the properties its event was published with (their trace context is kept). */
+  push(label: Label, sequence: number, trace?: Readonly<Record<string, string>>): void;
   /** Labels due once the event with `sequence` and `eventTimeMs` has been published, oldest first. */
   due(sequence: number, eventTimeMs: number): PendingLabel[];
   /** Labels forced out by the bound (to be published now). */
@@ -43,8 +47,10 @@ export function createLabelQueue(delay: LabelDelay, capacity: number): LabelQueu
     return out;
   };
   return {
-    push(label, sequence) {
-      items.push({ label, sequence });
+    push(label, sequence, trace) {
+      const traceparent = trace?.traceparent;
+      if (traceparent === undefined) items.push({ label, sequence });
+      else items.push({ label, sequence, traceparent, tracestate: trace?.tracestate });
     },
     due(sequence, eventTimeMs) {
       let n = 0;

@@ -13,7 +13,12 @@ import { openSource, type OpenSourceOptions } from "./source.ts";
 
 export interface IngestServiceOptions {
   transport: Transport;
-  /** Every publish (events and labels) under a PRODUCER span, its context in the message properties. */
+  /**
+   * Every event publish under a PRODUCER span (a root, or a child of a gRPC call), its context in the
+   * message properties; a replayed label continues its event's trace (its send span is a child of the
+   * event's, or, when the event is not sampled, it carries the event's unsampled traceparent on with no
+   * span of its own): one sampling decision per event.
+   */
   telemetry?: Telemetry;
 }
 
@@ -30,7 +35,9 @@ export interface IngestService {
 export function createIngestService(options: IngestServiceOptions): IngestService {
   const send: ReplayOptions["publish"] = (topic, payload, opts) => options.transport.publish(topic, payload, opts);
   const telemetry = options.telemetry ?? noopTelemetry;
-  const publish = tracePublish(telemetry, options.transport.name, countPublish(telemetry, options.transport.name, send));
+  // The replay and the ingestor build fresh properties for every message: the trace context is written
+  // into them (no copies), and the replay reads an event's back for its label.
+  const publish = tracePublish(telemetry, options.transport.name, countPublish(telemetry, options.transport.name, send), { ownsProperties: true });
   return {
     ingestor: createIngestor({ publish }),
     async replay(dataset, request = {}) {

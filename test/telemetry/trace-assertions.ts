@@ -70,7 +70,9 @@ export function assertOtlpRelations(spans: OtlpSpan[]): void {
 
 /**
  * The whole shape of an event's trace: ingest's send → validate → feature → infer, train and
- * drift-monitor (features), infer → drift-monitor (predictions); messaging attributes; model version.
+ * drift-monitor (features), infer → drift-monitor (predictions); the event's label in the same trace
+ * (ingest's `send labels` a child of the event's send → train and drift-monitor); messaging attributes;
+ * model version.
  */
 export function assertEventTrace(trace: JaegerTrace, system: string, topic: (logical: string) => string = (t) => t): void {
   const sendRaw = spanOf(trace, "ingest", `send ${topic("events.raw")}`);
@@ -84,6 +86,9 @@ export function assertEventTrace(trace: JaegerTrace, system: string, topic: (log
   const train = spanOf(trace, "train", `process ${topic("features")}`);
   const driftFeatures = spanOf(trace, "drift-monitor", `process ${topic("features")}`);
   const driftPredictions = spanOf(trace, "drift-monitor", `process ${topic("predictions")}`);
+  const sendLabel = spanOf(trace, "ingest", `send ${topic("labels")}`);
+  const trainLabel = spanOf(trace, "train", `process ${topic("labels")}`);
+  const driftLabel = spanOf(trace, "drift-monitor", `process ${topic("labels")}`);
 
   assert.equal(sendRaw.references.length, 0, "ingest's send is the root");
   assertChildOf(validate, sendRaw, sendRaw);
@@ -94,23 +99,27 @@ export function assertEventTrace(trace: JaegerTrace, system: string, topic: (log
   assertChildOf(inference, infer);
   assertChildOf(sendPredictions, infer);
   assertChildOf(driftPredictions, sendPredictions, sendPredictions);
+  // One sampling decision per event: its label continues its trace.
+  assertChildOf(sendLabel, sendRaw);
+  for (const consumer of [trainLabel, driftLabel]) assertChildOf(consumer, sendLabel, sendLabel);
 
-  for (const s of [sendRaw, sendValid, sendFeatures, sendPredictions]) {
+  for (const s of [sendRaw, sendValid, sendFeatures, sendPredictions, sendLabel]) {
     assert.equal(tag(s, "span.kind"), "producer", `${s.operationName} is a PRODUCER span`);
     assert.equal(tag(s, "messaging.operation.type"), "send");
   }
-  for (const s of [validate, feature, infer, train, driftFeatures, driftPredictions]) {
+  for (const s of [validate, feature, infer, train, driftFeatures, driftPredictions, trainLabel, driftLabel]) {
     assert.equal(tag(s, "span.kind"), "consumer", `${s.operationName} is a CONSUMER span`);
     assert.equal(tag(s, "messaging.operation.type"), "process");
     assert.equal(typeof tag(s, "messaging.destination.subscription.name"), "string");
   }
-  for (const s of [sendRaw, validate, sendValid, feature, sendFeatures, infer, sendPredictions, train, driftFeatures, driftPredictions]) {
+  for (const s of [sendRaw, validate, sendValid, feature, sendFeatures, infer, sendPredictions, train, driftFeatures, driftPredictions, sendLabel, trainLabel, driftLabel]) {
     assert.equal(tag(s, "messaging.system"), system, `${s.operationName}: messaging.system`);
     assert.equal(tag(s, "messaging.destination.name"), s.operationName.replace(/^(send|process) /, ""), `${s.operationName}: destination`);
   }
   const eventId = tag(sendRaw, "rtml.event.id");
   assert.equal(typeof eventId, "string");
   assert.equal(tag(driftPredictions, "rtml.event.id"), eventId, "the same event all the way");
+  assert.equal(tag(sendLabel, "rtml.event.id"), eventId, "and its label");
   const version = tag(inference, "rtml.model.version");
   assert.equal(typeof version, "number", "the inference span names the model version");
   assert.ok((version as number) >= 0);

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { context, SpanKind, trace } from "@opentelemetry/api";
 import { ParentBasedSampler, TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace";
 import { createMemoryTransport } from "../transport/memory/memory-transport.ts";
+import type { PublishOptions } from "../transport/transport.ts";
 import { endSpan, startProcessSpan, startPublishSpan, tracePublish, UNSAMPLED } from "./messaging.ts";
 import { noopTelemetry } from "./telemetry.ts";
 import { createTestTelemetry } from "./test-support.ts";
@@ -96,6 +97,49 @@ describe("tracing through the broker", () => {
     const next = startPublishSpan(t.telemetry, "memory", "events.valid", options, proc.context);
     assert.equal(next.options, options, "no copy of the properties");
     assert.equal(t.spans().length, 0);
+    await t.shutdown();
+  });
+
+  it("ownsProperties: the trace context is written into the caller's properties (no copies), to be read back", async () => {
+    const t = createTestTelemetry("ingest");
+    const seen: PublishOptions[] = [];
+    const publish = tracePublish(t.telemetry, "memory", async (_t, _p, o) => void seen.push(o), { ownsProperties: true });
+    const props: Record<string, string> = { "event-id": "e-1" };
+    const options = { key: "k", properties: props };
+    await publish("events.raw", bytes("x"), options);
+    assert.equal(seen[0], options, "the options themselves are published");
+    assert.match(props.traceparent, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    assert.equal(props.traceparent, `00-${t.spans()[0].spanContext().traceId}-${t.spans()[0].spanContext().spanId}-01`);
+    const frozen = Object.freeze({ "event-id": "e-2" });
+    await publish("events.raw", bytes("y"), { properties: frozen });
+    assert.notEqual(seen[1].properties, frozen, "a frozen object is copied");
+    assert.match(seen[1].properties?.traceparent ?? "", /-01$/);
+    await t.shutdown();
+  });
+
+  it("a publish carrying a trace context continues it: a child span when sampled; when not (parent-based), no span and no copy", async () => {
+    const t = createTestTelemetry("ingest", { sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(0) }), parentBased: true });
+    const seen: PublishOptions[] = [];
+    const publish = tracePublish(t.telemetry, "memory", async (_t, _p, o) => void seen.push(o), { ownsProperties: true });
+    // An unsampled root: its traceparent (flags 00) is written, as the W3C propagator would.
+    const event: Record<string, string> = { "event-id": "e" };
+    await publish("events.raw", bytes("x"), { properties: event });
+    assert.match(event.traceparent, /^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/, "the decision travels");
+    // Its label carries it: published as it is, with no span.
+    const label = { properties: { "event-id": "e", traceparent: event.traceparent } };
+    await publish("labels", bytes("l"), label);
+    assert.equal(seen[1], label);
+    assert.equal(label.properties.traceparent, event.traceparent);
+    // A sampled context carried (e.g. a sampled event's, or a gRPC caller's): the send is its child.
+    const sampled = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    const props: Record<string, string> = { "event-id": "e", traceparent: sampled };
+    await publish("labels", bytes("l"), { properties: props });
+    const [send] = t.spans();
+    assert.equal(send.name, "send labels");
+    assert.equal(send.parentSpanContext?.spanId, "b7ad6b7169203331");
+    assert.equal(send.spanContext().traceId, "0af7651916cd43dd8448eb211c80319c");
+    assert.equal(props.traceparent, `00-0af7651916cd43dd8448eb211c80319c-${send.spanContext().spanId}-01`, "rewritten to the send span");
+    assert.equal(t.spans().length, 1, "no span for the unsampled ones");
     await t.shutdown();
   });
 

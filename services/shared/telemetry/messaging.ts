@@ -4,12 +4,17 @@
  * W3C `traceparent`/`tracestate`; a CONSUMER span `process <topic>` per received message, whose parent
  * is that creation context (Telemetry.parentToCreation) and which links to it. API only.
  *
- * Cheap when not sampled: an unsampled publish whose properties already carry a traceparent (the same
- * unsampled trace, passed through by the function) is sent as it is, without copying the properties.
+ * Cheap when not sampled (the usual case at a low sampling ratio): no attributes, no context objects and
+ * no extra promise for a span that does not record; a publish whose properties already carry an unsampled
+ * traceparent (the same unsampled trace, passed on by a function, or an event's passed on to its label)
+ * is sent as it is, without a span or a copy of the properties; an unsampled root writes its W3C
+ * traceparent (flags 00) directly. The sampled=0 decision still travels with every message, so a
+ * parent-based sampler downstream never samples a piece of an unsampled trace anew.
  */
 import {
   context,
   INVALID_SPAN_CONTEXT,
+  isSpanContextValid,
   propagation,
   ROOT_CONTEXT,
   SpanKind,
@@ -20,6 +25,7 @@ import {
   type Context as OtelContext,
   type Link,
   type Span,
+  type SpanContext,
   type SpanOptions,
 } from "@opentelemetry/api";
 import type { PublishOptions } from "../transport/transport.ts";
@@ -42,6 +48,30 @@ export type PublishFn<R> = (topic: string, payload: Uint8Array, options: Publish
 
 const producerAttributes = new Map<string, Attributes>();
 const PRODUCER: SpanOptions = Object.freeze({ kind: SpanKind.PRODUCER });
+const sendNames = new Map<string, string>();
+
+/** `send <topic>`, one string per topic (no concatenation per message). */
+function sendName(topic: string): string {
+  let name = sendNames.get(topic);
+  if (name === undefined) sendNames.set(topic, (name = `send ${topic}`));
+  return name;
+}
+
+/**
+ * The W3C traceparent of a span that does not record, or undefined when it has a trace state (then
+ * propagation.inject writes both). Equal to what the W3C propagator writes, without a context object.
+ */
+function unsampledTraceparent(sc: SpanContext): string | undefined {
+  if (sc.traceState !== undefined || !isSpanContextValid(sc)) return undefined;
+  return `00-${sc.traceId}-${sc.spanId}-0${(sc.traceFlags & 0xff).toString(16)}`;
+}
+
+/** Writes the trace context of `span` (child of `parent`) into `carrier`. */
+function injectInto(carrier: Record<string, string>, span: Span, parent: OtelContext): void {
+  const traceparent = span.isRecording() ? undefined : unsampledTraceparent(span.spanContext());
+  if (traceparent !== undefined) carrier.traceparent = traceparent;
+  else propagation.inject(trace.setSpan(parent, span), carrier);
+}
 
 function producerAttrs(system: string, topic: string): Attributes {
   const key = `${system}\u0000${topic}`;
@@ -76,18 +106,20 @@ export function startPublishSpan(
   options: PublishOptions | undefined,
   parent: OtelContext,
 ): PublishSpan {
-  // Attributes are set once sampled: the SDK would otherwise copy them for every dropped span too.
-  const span = telemetry.tracer.startSpan(`send ${topic}`, PRODUCER, parent);
+  const span = telemetry.tracer.startSpan(sendName(topic), PRODUCER, parent);
   const properties = options?.properties;
   if (!span.isRecording() && properties !== undefined && properties.traceparent !== undefined) return { span, options };
   const carrier: Record<string, string> = properties === undefined ? {} : { ...properties };
-  propagation.inject(trace.setSpan(parent, span), carrier);
-  if (span.isRecording()) {
-    span.setAttributes(producerAttrs(system, topic));
-    const eventId = carrier["event-id"];
-    if (eventId !== undefined) span.setAttribute(ATTR_RTML_EVENT_ID, eventId);
-  }
+  injectInto(carrier, span, parent);
+  // Attributes are set once sampled: the SDK would otherwise copy them for every dropped span too.
+  if (span.isRecording()) setProducerAttributes(span, system, topic, carrier);
   return { span, options: options === undefined ? { properties: carrier } : { ...options, properties: carrier } };
+}
+
+function setProducerAttributes(span: Span, system: string, topic: string, properties: Readonly<Record<string, string>>): void {
+  span.setAttributes(producerAttrs(system, topic));
+  const eventId = properties["event-id"];
+  if (eventId !== undefined) span.setAttribute(ATTR_RTML_EVENT_ID, eventId);
 }
 
 /** Ends a span, marking it failed when `err` is given. */
@@ -112,27 +144,65 @@ export function unsampledOptions(options: PublishOptions | undefined, input: Rea
   return { ...options, properties: carrier };
 }
 
+export interface TracePublishOptions {
+  /**
+   * The caller hands over a fresh `properties` object with every publish and owns it: the trace context
+   * is written into it (no copy of the properties or the options), so the caller can read it back after
+   * the call, e.g. to give an event's trace context to its label (ingest's replay). A frozen or sealed
+   * object is still copied. Default false: the caller's properties are never changed.
+   */
+  ownsProperties?: boolean;
+}
+
 /**
  * Wraps a publish function so every call runs under a PRODUCER span: a child of the active span, else
- * of the trace context in the given properties (a gRPC caller's), else a root (ingest's replay).
+ * of the trace context in the given properties (a gRPC caller's, or the event's for its label), else a
+ * root (ingest's replay). With a parent-based sampler, a publish whose properties carry an unsampled
+ * traceparent (and no active span) gets no span at all and is sent as it is: the decision travels on.
  * Returns `publish` itself when tracing is off.
  */
-export function tracePublish<R>(telemetry: Telemetry, system: string, publish: PublishFn<R>): PublishFn<R> {
+export function tracePublish<R>(telemetry: Telemetry, system: string, publish: PublishFn<R>, options: TracePublishOptions = {}): PublishFn<R> {
   if (!telemetry.tracing) return publish;
-  return async (topic, payload, options) => {
+  const inPlace = options.ownsProperties === true;
+  const { tracer, parentBased } = telemetry;
+  return (topic, payload, opts) => {
+    const properties = opts?.properties;
+    const carried = properties?.traceparent;
     let parent = context.active();
     // No active span (e.g. past an await under the sync context manager) but the caller handed over a
-    // trace context (ingest's gRPC API copies the call's traceparent): continue that trace.
-    if (options?.properties?.traceparent !== undefined && trace.getSpan(parent) === undefined) parent = propagation.extract(ROOT_CONTEXT, options.properties);
-    const started = startPublishSpan(telemetry, system, topic, options, parent);
+    // trace context (ingest's gRPC API copies the call's traceparent; a label carries its event's):
+    // continue that trace; an unsampled one goes on as it is.
+    if (carried !== undefined && trace.getSpan(parent) === undefined) {
+      if (parentBased && isUnsampled(carried)) return publish(topic, payload, opts);
+      parent = propagation.extract(ROOT_CONTEXT, properties!);
+    }
+    const span = tracer.startSpan(sendName(topic), PRODUCER, parent);
+    const recording = span.isRecording();
+    let sendOptions = opts;
+    // An unsampled span whose trace context is carried already (the parent's): nothing to write.
+    if (recording || carried === undefined) {
+      const writable = inPlace && properties !== undefined && Object.isExtensible(properties);
+      const carrier: Record<string, string> = writable ? (properties as Record<string, string>) : { ...properties };
+      injectInto(carrier, span, parent);
+      if (!writable) sendOptions = opts === undefined ? { properties: carrier } : { ...opts, properties: carrier };
+      if (recording) setProducerAttributes(span, system, topic, carrier);
+    }
+    // A span that does not record needs no end: no promise of our own.
+    if (!recording) return publish(topic, payload, sendOptions);
+    let sent: Promise<R>;
     try {
-      const result = await publish(topic, payload, started.options ?? options);
-      endSpan(started.span);
-      return result;
+      sent = publish(topic, payload, sendOptions);
     } catch (err) {
-      endSpan(started.span, err);
+      endSpan(span, err);
       throw err;
     }
+    return sent.then(
+      (result) => (span.end(), result),
+      (err: unknown) => {
+        endSpan(span, err);
+        throw err;
+      },
+    );
   };
 }
 

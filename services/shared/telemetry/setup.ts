@@ -29,6 +29,7 @@ import {
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace";
 import { readTelemetrySettings, type TelemetrySettings } from "./env.ts";
+import { fastIdGenerator } from "./ids.ts";
 import { ATTR_SERVICE_INSTANCE_ID, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "./semconv.ts";
 import { INSTRUMENTATION_SCOPE, type Telemetry } from "./telemetry.ts";
 
@@ -141,7 +142,8 @@ export function createServiceTelemetry(options: ServiceTelemetryOptions): Teleme
   const tracing = spanProcessors.length > 0;
   // The context manager (AsyncLocalStorage) costs a little on every promise: only when tracing.
   if (tracing) installTelemetryGlobals(settings.contextManager);
-  const tracerProvider = new TracerProvider({ resource, spanProcessors, sampler: options.sampler ?? samplerOf(settings) });
+  // Ids as flat strings made in JavaScript (ids.ts): ingest makes a root span per event, sampled or not.
+  const tracerProvider = new TracerProvider({ resource, spanProcessors, sampler: options.sampler ?? samplerOf(settings), idGenerator: fastIdGenerator });
 
   const readers: IMetricReader[] = [...(options.metricReaders ?? [])];
   if (settings.otlpMetrics) readers.push(new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(urlOption(otlpUrl(env, "metrics"))) }));
