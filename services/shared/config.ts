@@ -14,7 +14,9 @@ export const DEFAULT_GRPC_PORTS: Record<ServiceName, number> = {
 };
 
 export type TransportKind = "memory" | "pulsar" | "nats";
-export type ModelKind = "lr" | "lr-avg" | "nb" | "ht" | "hat" | "arf";
+/** The model set-ups train can fit (RTML_MODEL); charts/rtml/values.schema.json lists the same. */
+export const MODEL_KINDS = ["lr", "lr-avg", "nb", "ht", "hat", "arf"] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export interface RtmlConfig {
   transport: TransportKind;
@@ -105,7 +107,7 @@ export function loadConfig(env: Env = process.env): RtmlConfig {
     metricsPort: int("METRICS_PORT", 9464, 0, 65535) as number,
     logLevel: oneOf("RTML_LOG_LEVEL", ["debug", "info", "warn", "error", "silent"] as const, "info"),
     dataset: env.RTML_DATASET || "elec2",
-    model: oneOf("RTML_MODEL", ["lr", "lr-avg", "nb", "ht", "hat", "arf"] as const, "lr"),
+    model: oneOf("RTML_MODEL", MODEL_KINDS, "lr"),
     snapshotEvery: int("RTML_SNAPSHOT_EVERY", 10, 1, 1_000_000) as number,
     maxInFlight: int("RTML_MAX_IN_FLIGHT", 256, 1, 100_000) as number,
     maxBatch: int("RTML_MAX_BATCH", 128, 1, 100_000) as number,

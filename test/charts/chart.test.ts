@@ -14,6 +14,7 @@ import { dirname, join, resolve } from "node:path";
 import { describe, it, after } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
+import { MODEL_KINDS } from "../../services/shared/config.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const CHART = join(ROOT, "charts", "rtml");
@@ -418,6 +419,12 @@ describe("charts/rtml", { skip }, () => {
     });
     it("rejects an unknown key in a service", () => assertSchemaRejects(/additional properties 'replicaCount' not allowed/, "--set", "services.train.replicaCount=2"));
     it("rejects a CPU target above 100%", () => assertSchemaRejects(/targetCPUUtilization/, "--set", "services.feature.autoscaling.targetCPUUtilization=150"));
+    it("allows exactly the model set-ups train can fit (RTML_MODEL), and rejects another", () => {
+      const schema = JSON.parse(readFileSync(join(CHART, "values.schema.json"), "utf8"));
+      assert.deepEqual(schema.properties.config.properties.model.enum, [...MODEL_KINDS]);
+      for (const model of MODEL_KINDS) assert.equal(template("--set", `config.model=${model}`).status, 0, model);
+      assertSchemaRejects(/config\/model/, "--set", "config.model=svm");
+    });
     it("rejects a bad pullPolicy, transport and topic", () => {
       assertSchemaRejects(/pullPolicy/, "--set", "image.pullPolicy=Sometimes");
       assertSchemaRejects(/transport/, "--set", "transport=kafka");
