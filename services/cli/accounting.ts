@@ -138,6 +138,33 @@ export async function createLedger(
   return ledger;
 }
 
+/** What the ledger says of a run that fed `events` events and `labels` labels, as every run summary reports it. */
+export interface LedgerCounts {
+  events_in: number;
+  labels_in: number;
+  predictions: number;
+  rejected: number;
+  lost: number;
+  duplicates: number;
+}
+
+export function ledgerCounts(ledger: Ledger, events: number, labels: number): LedgerCounts {
+  return {
+    events_in: events,
+    labels_in: labels,
+    predictions: ledger.predicted.size,
+    rejected: ledger.rejected.size,
+    lost: events - ledger.accounted(),
+    duplicates: ledger.duplicates,
+  };
+}
+
+/** Median, 99th percentile and maximum of the ledger's prediction latencies, in ms rounded to the µs. */
+export function latencySummary(ledger: Ledger): { p50: number; p99: number; max: number } {
+  const ms = (q: number) => Math.round(quantile(ledger.latencies, q) * 1000) / 1000;
+  return { p50: ms(0.5), p99: ms(0.99), max: ms(1) };
+}
+
 /** The q-quantile (0..1) of `values` by nearest rank; 0 for an empty list. */
 export function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return 0;

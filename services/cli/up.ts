@@ -10,7 +10,7 @@ import { createMetricsRegistry } from "../shared/metrics.ts";
 import { rejectCodeName } from "../shared/messages.ts";
 import type { Transport } from "../shared/transport/transport.ts";
 import type { LabelDelay } from "../ingest/ingest.ts";
-import { createLedger, quantile } from "./accounting.ts";
+import { createLedger, latencySummary, ledgerCounts, type LedgerCounts } from "./accounting.ts";
 import { startMesh, type MeshGrpcOptions, type MeshOptions } from "./mesh.ts";
 import { createLiveWriter, formatLive, formatTable } from "./progress.ts";
 
@@ -34,15 +34,9 @@ export interface UpOptions {
   untilStopped?: (summary: UpSummary) => Promise<void>;
 }
 
-export interface UpSummary {
+export interface UpSummary extends LedgerCounts {
   transport: string;
   dataset: string;
-  events_in: number;
-  labels_in: number;
-  predictions: number;
-  rejected: number;
-  lost: number;
-  duplicates: number;
   accuracy: number;
   kappa: number;
   kappa_t: number;
@@ -135,12 +129,7 @@ export async function runUp(options: UpOptions, config: RtmlConfig, transport: T
   const summary: UpSummary = {
     transport: transport.name,
     dataset: resolved.name,
-    events_in: replay.events,
-    labels_in: replay.labels,
-    predictions: ledger.predicted.size,
-    rejected: ledger.rejected.size,
-    lost: replay.events - ledger.accounted(),
-    duplicates: ledger.duplicates,
+    ...ledgerCounts(ledger, replay.events, replay.labels),
     accuracy: cum.accuracy ?? 0,
     kappa: cum.kappa ?? 0,
     kappa_t: cum.kappa_t ?? 0,
@@ -161,11 +150,7 @@ export async function runUp(options: UpOptions, config: RtmlConfig, transport: T
     accuracy_by_segment: segments.map((a) => (Number.isNaN(a) ? null : round(a))),
     detection_delay_events: loop.detectionDelay,
     recovery_events: loop.recovery,
-    latency_ms: {
-      p50: round(quantile(ledger.latencies, 0.5)),
-      p99: round(quantile(ledger.latencies, 0.99)),
-      max: round(quantile(ledger.latencies, 1)),
-    },
+    latency_ms: latencySummary(ledger),
   };
   live.done(formatLive({ sent: replay.events, total: replay.events, accounted: ledger.accounted(), eventsPerSecond: summary.throughput_eps,
     accuracy: summary.accuracy, modelVersion: summary.model_version, alerts: alertCount }));

@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import { parse } from "csv-parse";
 import { readDataset } from "../shared/dataset/readers.ts";
 import { resolveDataset } from "../shared/dataset/resolve.ts";
-import type { DatasetSchema } from "../shared/dataset/schema.ts";
+import { testSchema } from "../shared/dataset/test-schemas.ts";
 import { createTestContext } from "../shared/function/test-context.ts";
 import { codecs, type Event, type FeatureVector } from "../shared/messages.ts";
 import { Topics } from "../shared/topics.ts";
@@ -15,12 +15,8 @@ import type { RunningStats } from "./scaler.ts";
 const H = 3_600_000;
 const D = 24 * H;
 
-const schema: DatasetSchema = {
+const schema = testSchema({
   name: "t",
-  version: "1",
-  entityField: "card",
-  eventTime: { field: "ts", unit: "ms" },
-  label: { field: "y", positive: "1" },
   fields: [
     { name: "amount", type: "number" },
     { name: "online", type: "boolean" },
@@ -28,7 +24,7 @@ const schema: DatasetSchema = {
     { name: "secret", type: "number", feature: false },
   ],
   features: { aggregates: [{ field: "amount", windows: ["1h", "1d"], ops: ["count", "sum", "mean", "std", "min", "max"] }] },
-};
+});
 
 let n = 0;
 function ev(entityId: string, eventTimeMs: number, amount: number | undefined, extra: Partial<Event> = {}): Event {

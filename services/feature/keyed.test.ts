@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { featureNamesOf } from "../shared/dataset/feature-names.ts";
 import { schemaProblems } from "../shared/dataset/schema-loader.ts";
-import type { DatasetSchema } from "../shared/dataset/schema.ts";
+import { terminalSchema } from "../shared/dataset/test-schemas.ts";
 import { createTestContext } from "../shared/function/test-context.ts";
 import { codecs, type Event, type FeatureVector } from "../shared/messages.ts";
 import { Topics } from "../shared/topics.ts";
@@ -11,27 +11,14 @@ import { createFeatureService } from "./feature.ts";
 const D = 86_400_000;
 const T0 = Date.parse("2018-08-04T12:00:00Z"); // a Saturday, noon
 
-const schema: DatasetSchema = {
-  name: "k",
-  version: "1",
-  entityField: "card",
-  eventTime: { field: "ts", unit: "ms" },
-  label: { field: "y", positive: "1" },
-  fields: [
-    { name: "amount", type: "number" },
-    { name: "terminal", type: "string", feature: false },
+const schema = terminalSchema({
+  calendar: ["during_weekend", "during_night", "hour", "day_of_week"],
+  aggregates: [
+    { field: "amount", windows: ["1d"], ops: ["count"] },
+    { field: "amount", by: "terminal", windows: ["1d"], ops: ["count"], delay: "2d" },
+    { field: "label", by: "terminal", windows: ["1d", "3d"], ops: ["mean", "count"], delay: "2d" },
   ],
-  features: {
-    standardize: false,
-    timeSinceLast: false,
-    calendar: ["during_weekend", "during_night", "hour", "day_of_week"],
-    aggregates: [
-      { field: "amount", windows: ["1d"], ops: ["count"] },
-      { field: "amount", by: "terminal", windows: ["1d"], ops: ["count"], delay: "2d" },
-      { field: "label", by: "terminal", windows: ["1d", "3d"], ops: ["mean", "count"], delay: "2d" },
-    ],
-  },
-};
+});
 
 let n = 0;
 function ev(card: string, terminal: string, t: number, amount = 10): Event {

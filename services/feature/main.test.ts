@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { loadConfig } from "../shared/config.ts";
 import type { DatasetSchema } from "../shared/dataset/schema.ts";
+import { terminalSchema } from "../shared/dataset/test-schemas.ts";
 import { createLogger } from "../shared/logger.ts";
 import { codecs, type Event, type FeatureVector } from "../shared/messages.ts";
 import { createMetricsRegistry } from "../shared/metrics.ts";
@@ -18,24 +19,12 @@ import { startFeature } from "./main.ts";
 const D = 86_400_000;
 const T0 = Date.parse("2018-08-04T12:00:00Z");
 
-const schema = (withLabels: boolean): DatasetSchema => ({
-  name: "k",
-  version: "1",
-  entityField: "card",
-  eventTime: { field: "ts", unit: "ms" },
-  label: { field: "y", positive: "1" },
-  fields: [
-    { name: "amount", type: "number" },
-    { name: "terminal", type: "string", feature: false },
-  ],
-  features: {
-    standardize: false,
-    timeSinceLast: false,
+const schema = (withLabels: boolean): DatasetSchema =>
+  terminalSchema({
     aggregates: withLabels
       ? [{ field: "label", by: "terminal", windows: ["1d"], ops: ["mean", "count"], delay: "2d" }]
       : [{ field: "amount", windows: ["1d"], ops: ["count"] }],
-  },
-});
+  });
 
 function ev(id: string, card: string, t: number): Event {
   return { eventId: id, entityId: card, eventTimeMs: t, ingestTimeMs: 0, fields: { amount: { number: 10 }, terminal: { text: "T" } }, dataset: "k", schemaVersion: "1", sequence: 0 };

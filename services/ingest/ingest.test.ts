@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { DatasetRecord, DatasetSchema } from "../shared/dataset/schema.ts";
+import type { DatasetRecord } from "../shared/dataset/schema.ts";
+import { testSchema } from "../shared/dataset/test-schemas.ts";
 import { isRtmlError } from "../shared/errors.ts";
 import { codecs } from "../shared/messages.ts";
 import { Topics } from "../shared/topics.ts";
@@ -9,14 +10,7 @@ import { createIngestor, createReplay, ingestEvent, uuidv7, type PublishFn } fro
 import { createManualClock, createRateLimiter } from "./rate-limiter.ts";
 import { openSource } from "./source.ts";
 
-const schema: DatasetSchema = {
-  name: "toy",
-  version: "3",
-  entityField: "who",
-  eventTime: { field: "t", unit: "ms" },
-  label: { field: "y", positive: "1" },
-  fields: [{ name: "x", type: "number" }],
-};
+const schema = testSchema({ name: "toy", version: "3", fields: [{ name: "x", type: "number" }] });
 
 const records = (n: number, stepMs = 1000): DatasetRecord[] =>
   Array.from({ length: n }, (_, i) => ({

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ParentBasedSampler, TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace";
-import type { DatasetRecord, DatasetSchema } from "../shared/dataset/schema.ts";
+import type { DatasetRecord } from "../shared/dataset/schema.ts";
+import { testSchema } from "../shared/dataset/test-schemas.ts";
 import { codecs } from "../shared/messages.ts";
 import { tracePublish } from "../shared/telemetry/messaging.ts";
 import { createTestTelemetry } from "../shared/telemetry/test-support.ts";
@@ -10,14 +11,7 @@ import { Topics } from "../shared/topics.ts";
 import type { PublishOptions } from "../shared/transport/transport.ts";
 import { createReplay } from "./ingest.ts";
 
-const schema: DatasetSchema = {
-  name: "toy",
-  version: "3",
-  entityField: "who",
-  eventTime: { field: "t", unit: "ms" },
-  label: { field: "y", positive: "1" },
-  fields: [{ name: "x", type: "number" }],
-};
+const schema = testSchema({ name: "toy", version: "3", fields: [{ name: "x", type: "number" }] });
 const records = (n: number): DatasetRecord[] =>
   Array.from({ length: n }, (_, i) => ({ fields: { x: { number: i } }, entityId: `e${i}`, eventTimeMs: 1_000 + i, label: "true", index: i }));
 

@@ -4,6 +4,7 @@ import { readDataset } from "../shared/dataset/readers.ts";
 import { resolveDataset } from "../shared/dataset/resolve.ts";
 import type { DatasetSchema } from "../shared/dataset/schema.ts";
 import { loadSchema } from "../shared/dataset/schema-loader.ts";
+import { testSchema } from "../shared/dataset/test-schemas.ts";
 import type { Context, KeyedState } from "../shared/function/types.ts";
 import { createLogger } from "../shared/logger.ts";
 import { codecs, RejectCode, type Codec, type Event, type RejectedEvent } from "../shared/messages.ts";
@@ -60,12 +61,10 @@ async function deliver(fn: ValidateFunction, payload: Uint8Array, context: Conte
   await fn(event, context);
 }
 
-const schema: DatasetSchema = {
+const schema = testSchema({
   name: "shop",
   version: "2",
   entityField: "customer",
-  eventTime: { field: "t", unit: "ms" },
-  label: { field: "y", positive: "1" },
   maxEventBytes: 2048,
   fields: [
     { name: "amount", type: "number", required: true, min: 0, impute: "mean" },
@@ -74,7 +73,7 @@ const schema: DatasetSchema = {
     { name: "channel", type: "category", values: ["web", "store"], impute: "mode" },
     { name: "note", type: "string" },
   ],
-};
+});
 
 const event = (fields: Event["fields"], over: Partial<Event> = {}): Event => ({
   eventId: "e1", entityId: "c1", eventTimeMs: 1_000, ingestTimeMs: 1_001, fields, dataset: "shop", schemaVersion: "2", sequence: 7, ...over,

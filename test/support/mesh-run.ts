@@ -6,7 +6,7 @@
  * accounted for (or nothing moves for `drainIdleMs`), stop everything. Used by the end-to-end and fault
  * tests and by `npm run bench -- --transport nats|pulsar`.
  */
-import { createLedger, quantile, type Ledger } from "../../services/cli/accounting.ts";
+import { createLedger, latencySummary, ledgerCounts, type Ledger, type LedgerCounts } from "../../services/cli/accounting.ts";
 import { createTransport } from "../../services/cli/transport.ts";
 import type { LabelDelay } from "../../services/ingest/ingest.ts";
 import { loadConfig } from "../../services/shared/config.ts";
@@ -36,16 +36,10 @@ export interface MeshRunOptions {
   logDir?: string;
 }
 
-export interface MeshRunSummary {
+export interface MeshRunSummary extends LedgerCounts {
   transport: string;
   dataset: string;
-  events_in: number;
-  labels_in: number;
-  predictions: number;
-  rejected: number;
   rejects_by_code: Record<string, number>;
-  lost: number;
-  duplicates: number;
   accuracy: number;
   scored: number;
   throughput_eps: number;
@@ -122,18 +116,13 @@ export async function runMeshProcesses(options: MeshRunOptions): Promise<MeshRun
     const summary: MeshRunSummary = {
       transport: config.transport,
       dataset: options.dataset,
-      events_in: feed.events,
-      labels_in: feed.labels,
-      predictions: ledger.predicted.size,
-      rejected: ledger.rejected.size,
+      ...ledgerCounts(ledger, feed.events, feed.labels),
       rejects_by_code: Object.fromEntries(ledger.rejectCodes),
-      lost: feed.events - ledger.accounted(),
-      duplicates: ledger.duplicates,
       accuracy: ledger.accuracy(),
       scored: ledger.scored(),
       throughput_eps: Math.round(feed.events / elapsed),
       elapsed_s: round(elapsed),
-      latency_ms: { p50: round(quantile(ledger.latencies, 0.5)), p99: round(quantile(ledger.latencies, 0.99)), max: round(quantile(ledger.latencies, 1)) },
+      latency_ms: latencySummary(ledger),
       feed_retries: feed.retries,
       feature_duplicates: raw?.duplicates() ?? 0,
       feature_mismatches: raw?.mismatches ?? [],

@@ -9,6 +9,7 @@ import { formatOf, readDataset } from "./readers.ts";
 import { DATA_DIR, resolveDataset } from "./resolve.ts";
 import type { DatasetRecord, DatasetSchema } from "./schema.ts";
 import { loadSchema } from "./schema-loader.ts";
+import { testSchema } from "./test-schemas.ts";
 import { normalizeLabel, parseDecimal, parseEventTime } from "./values.ts";
 
 async function collect(it: AsyncIterable<DatasetRecord>): Promise<{ n: number; pos: number; first?: DatasetRecord; last?: DatasetRecord }> {
@@ -24,11 +25,9 @@ async function collect(it: AsyncIterable<DatasetRecord>): Promise<{ n: number; p
 }
 
 const tmp = mkdtempSync(join(tmpdir(), "rtml-readers-"));
-const tiny: DatasetSchema = {
+const tiny = testSchema({
   name: "tiny",
-  version: "1",
   entityField: "id",
-  eventTime: { field: "ts", unit: "ms" },
   label: { field: "y", positive: "yes" },
   fields: [
     { name: "x", type: "number", required: true },
@@ -36,7 +35,7 @@ const tiny: DatasetSchema = {
     { name: "b", type: "boolean" },
     { name: "c", type: "category" },
   ],
-};
+});
 
 describe("bundled datasets (real files)", () => {
   const cases: [string, number, number][] = [

@@ -8,9 +8,8 @@ import { describe, it } from "node:test";
 import { createMemoryTransport } from "../transport/memory/memory-transport.ts";
 import type { Transport } from "../transport/transport.ts";
 import { SEEN_PREFIX } from "./dedup.ts";
-import { createFunctionRunner } from "./runner.ts";
 import type { FunctionConfig, FunctionRunner } from "./types.ts";
-import { backlog, gate, jsonCodec, parse, publishMany, quietLogger, readTopic, waitFor } from "./test-helpers.ts";
+import { backlog, gate, jsonCodec, onceRunner, parse, publishMany, readTopic, waitFor } from "./test-helpers.ts";
 
 interface In {
   n: number;
@@ -19,24 +18,35 @@ const codec = jsonCodec<In>();
 const ids = (key: string | undefined = "k") => (i: number) => ({ key, properties: { "event-id": `e${i}` } });
 const values = (count: number): In[] => Array.from({ length: count }, (_, i) => ({ n: i }));
 
-function summing(transport: Transport, seen: number[], extra: Partial<FunctionConfig<In>> = {}): FunctionRunner {
-  return createFunctionRunner<In>({
+/**
+ * The runner under test: sums `n` into the state `total` and publishes it to "out", after `fail(n)` had
+ * its say. Its first message (n 0) waits for the gate that `feed` opens once all it published are taken,
+ * so every message behind the first queues up for one batch.
+ */
+function summing(transport: Transport, extra: Partial<FunctionConfig<In>> & { fail?: (n: number) => boolean } = {}) {
+  const { fail, ...config } = extra;
+  const seen: number[] = [];
+  const first = gate();
+  const runner = onceRunner<In>({
     name: "sum",
     transport,
-    inputs: ["in"],
     codec,
-    stateful: true,
-    dedupByEventId: true,
-    logger: quietLogger,
-    retryBackoffMs: 1,
-    nackDelayMs: 5,
-    process: (input, ctx) => {
+    process: async (input, ctx) => {
+      if (input.n === 0) await first.promise;
       seen.push(input.n);
+      if (fail?.(input.n) === true) throw new Error("transient");
       ctx.state.incr("total", input.n);
       ctx.publish("out", codec, { n: input.n }, { key: ctx.record.key });
     },
-    ...extra,
+    ...config,
   });
+  const feed = async (inputs: In[], options = ids()): Promise<void> => {
+    await runner.start();
+    await publishMany(transport, "in", inputs, options);
+    await waitFor(() => runner.stats().inFlight === inputs.length, `all ${inputs.length} taken`);
+    first.open();
+  };
+  return { runner, seen, feed };
 }
 
 /** The real transport, counting the changelog records written for the key `total` (the topic is compacted). */
@@ -60,20 +70,8 @@ describe("function runner: batches of one key (group commit)", () => {
   it("processes a key's backlog in order, commits the key far fewer times than messages, acks all", async () => {
     const inner = await createMemoryTransport();
     const { transport, commits } = countingCommits(inner);
-    const seen: number[] = [];
-    const first = gate();
-    const runner = summing(transport, seen, {
-      process: async (input, ctx) => {
-        if (input.n === 0) await first.promise; // everything else queues behind the first message
-        seen.push(input.n);
-        ctx.state.incr("total", input.n);
-        ctx.publish("out", codec, { n: input.n }, { key: ctx.record.key });
-      },
-    });
-    await runner.start();
-    await publishMany(transport, "in", values(50), ids());
-    await waitFor(() => runner.stats().inFlight === 50, "all 50 taken");
-    first.open();
+    const { runner, seen, feed } = summing(transport);
+    await feed(values(50));
     await waitFor(settled(runner, 50), "all processed");
     assert.deepEqual(seen, values(50).map((v) => v.n), "per-key order");
     assert.equal(runner.state.get("total"), sumTo(50));
@@ -88,18 +86,8 @@ describe("function runner: batches of one key (group commit)", () => {
     for (const [maxBatch, commits] of [[10, 1 + 5], [1, 50]] as const) {
       const inner = await createMemoryTransport();
       const { transport, commits: count } = countingCommits(inner);
-      const first = gate();
-      const runner = summing(transport, [], {
-        maxBatch,
-        process: async (input, ctx) => {
-          if (input.n === 0) await first.promise;
-          ctx.state.incr("total", input.n);
-        },
-      });
-      await runner.start();
-      await publishMany(transport, "in", values(50), ids());
-      await waitFor(() => runner.stats().inFlight === 50, "all 50 taken");
-      first.open();
+      const { runner, feed } = summing(transport, { maxBatch });
+      await feed(values(50));
       await waitFor(settled(runner, 50), "all processed");
       assert.equal(runner.state.get("total"), sumTo(50));
       assert.equal(count(), commits, `maxBatch ${maxBatch}`);
@@ -107,25 +95,14 @@ describe("function runner: batches of one key (group commit)", () => {
       await inner.close();
     }
     const transport = await createMemoryTransport();
-    assert.throws(() => summing(transport, [], { maxBatch: 0 }), { code: "INVALID_ARGUMENT" });
+    assert.throws(() => summing(transport, { maxBatch: 0 }), { code: "INVALID_ARGUMENT" });
     await transport.close();
   });
 
   it("a duplicate event id inside one batch is processed once", async () => {
     const transport = await createMemoryTransport();
-    const seen: number[] = [];
-    const first = gate();
-    const runner = summing(transport, seen, {
-      process: async (input, ctx) => {
-        if (input.n === 0) await first.promise;
-        seen.push(input.n);
-        ctx.state.incr("total", input.n);
-      },
-    });
-    await runner.start();
-    await publishMany(transport, "in", [{ n: 0 }, { n: 1 }, { n: 2 }, { n: 1 }, { n: 3 }], (i) => ({ key: "k", properties: { "event-id": ["a", "b", "c", "b", "d"][i] } }));
-    await waitFor(() => runner.stats().inFlight === 5, "all taken");
-    first.open();
+    const { runner, seen, feed } = summing(transport);
+    await feed([{ n: 0 }, { n: 1 }, { n: 2 }, { n: 1 }, { n: 3 }], (i) => ({ key: "k", properties: { "event-id": ["a", "b", "c", "b", "d"][i] } }));
     await waitFor(settled(runner, 5), "all settled");
     assert.deepEqual(seen, [0, 1, 2, 3]);
     assert.equal(runner.stats().duplicates, 1);
@@ -137,23 +114,9 @@ describe("function runner: batches of one key (group commit)", () => {
 
   it("process() failing inside a batch: the batch runs again one by one, every event counted once", async () => {
     const transport = await createMemoryTransport();
-    const seen: number[] = [];
-    const first = gate();
     let failures = 0;
-    const runner = summing(transport, seen, {
-      maxRetries: 0,
-      process: async (input, ctx) => {
-        if (input.n === 0) await first.promise;
-        seen.push(input.n);
-        if (input.n === 7 && failures++ < 2) throw new Error("transient");
-        ctx.state.incr("total", input.n);
-        ctx.publish("out", codec, { n: input.n });
-      },
-    });
-    await runner.start();
-    await publishMany(transport, "in", values(20), ids());
-    await waitFor(() => runner.stats().inFlight === 20, "all taken");
-    first.open();
+    const { runner, feed } = summing(transport, { maxRetries: 0, fail: (n) => n === 7 && failures++ < 2 });
+    await feed(values(20));
     await waitFor(() => runner.state.get("total") === sumTo(20) && runner.stats().inFlight === 0, "every event counted");
     assert.equal(failures, 3, "failed in the batch, again alone (nacked), then redelivered and processed");
     assert.equal(runner.state.get("total"), sumTo(20), "no event counted twice");
@@ -178,20 +141,8 @@ describe("function runner: batches of one key (group commit)", () => {
         return inner.publish(topic, payload, options);
       },
     };
-    const seen: number[] = [];
-    const first = gate();
-    const runner = summing(transport, seen, {
-      process: async (input, ctx) => {
-        if (input.n === 0) await first.promise;
-        seen.push(input.n);
-        ctx.state.incr("total", input.n);
-        ctx.publish("out", codec, { n: input.n });
-      },
-    });
-    await runner.start();
-    await publishMany(inner, "in", values(10), ids());
-    await waitFor(() => runner.stats().inFlight === 10, "all taken");
-    first.open();
+    const { runner, seen, feed } = summing(transport);
+    await feed(values(10));
     await waitFor(settled(runner, 10), "all processed");
     assert.equal(runner.state.get("total"), sumTo(10));
     assert.equal(runner.stats().processed, 10);

@@ -4,9 +4,8 @@ import { describe, it } from "node:test";
 import { createMemoryStore, createMemoryTransport } from "../transport/memory/memory-transport.ts";
 import type { Transport } from "../transport/transport.ts";
 import { SEEN_PREFIX } from "./dedup.ts";
-import { createFunctionRunner } from "./runner.ts";
 import type { FunctionConfig, FunctionRunner } from "./types.ts";
-import { backlog, jsonCodec, publishMany, quietLogger, readTopic, waitFor } from "./test-helpers.ts";
+import { backlog, jsonCodec, onceRunner, publishMany, readTopic, waitFor } from "./test-helpers.ts";
 
 interface In {
   n: number;
@@ -16,22 +15,11 @@ const codec = jsonCodec<In>();
 const eventIds = (ids: string[], key: string | undefined = "k") => (i: number) => ({ key, properties: { "event-id": ids[i] } });
 
 function dedupRunner(transport: Transport, calls: string[], extra: Partial<FunctionConfig<In>> = {}): FunctionRunner {
-  return createFunctionRunner<In>({
-    name: "once",
-    transport,
-    inputs: ["in"],
-    codec,
-    stateful: true,
-    dedupByEventId: true,
-    logger: quietLogger,
-    retryBackoffMs: 1,
-    nackDelayMs: 5,
-    process: (input, ctx) => {
-      calls.push(ctx.record.properties["event-id"]);
-      ctx.state.incr("total", input.n);
-    },
-    ...extra,
-  });
+  const process: FunctionConfig<In>["process"] = (input, ctx) => {
+    calls.push(ctx.record.properties["event-id"]);
+    ctx.state.incr("total", input.n);
+  };
+  return onceRunner<In>({ name: "once", transport, codec, process, ...extra });
 }
 
 const done = (r: FunctionRunner, n: number) => () => r.stats().processed + r.stats().duplicates === n;

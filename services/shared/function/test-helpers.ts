@@ -1,12 +1,14 @@
 /**
  * Helpers for the function runtime's tests: a JSON codec, bounded polling, gates, reading topics back
- * from the real memory transport, and a transport decorator that records the order of publishes and
- * acks (every call goes to the real transport).
+ * from the real memory transport, the effectively-once runner set-up, and a transport decorator that
+ * records the order of publishes and acks (every call goes to the real transport).
  */
 import { RtmlError } from "../errors.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import type { Codec } from "../messages.ts";
 import type { InboundMessage, PublishOptions, Subscription, Transport } from "../transport/transport.ts";
+import { createFunctionRunner } from "./runner.ts";
+import type { FunctionConfig, FunctionRunner } from "./types.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -36,6 +38,14 @@ export const quietLogger: Logger = createLogger({ level: "silent" });
 export function capturingLogger(level: "debug" | "info" | "warn" = "debug"): { logger: Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
   return { logger: createLogger({ level, write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }), lines };
+}
+
+/**
+ * A stateful runner deduplicating by event id, on input "in", retrying fast: the effectively-once set-up.
+ * `config` names the runner and gives its process; it may override the rest.
+ */
+export function onceRunner<T>(config: Pick<FunctionConfig<T>, "name" | "transport" | "codec" | "process"> & Partial<FunctionConfig<T>>): FunctionRunner {
+  return createFunctionRunner<T>({ inputs: ["in"], stateful: true, dedupByEventId: true, logger: quietLogger, retryBackoffMs: 1, nackDelayMs: 5, ...config });
 }
 
 /** Polls `condition` (each macrotask turn, a few ms apart) until it holds; fails after `timeoutMs`. */

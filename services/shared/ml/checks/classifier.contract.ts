@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ClassLabel, Classifier, Features, Proba } from "../base.ts";
 import { estimatorFromJSON } from "../registry.ts";
+import { mulberry32 } from "./prng.ts";
 
 /** Names of the contract's checks, usable as keys of `skip`. */
 export const CLASSIFIER_CHECKS = [
@@ -34,23 +35,11 @@ export interface ClassifierContractOptions {
   nSamples?: number;
 }
 
-/** mulberry32: a tiny seeded PRNG, so the contract's data is the same everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Row = [Features, ClassLabel];
 
 /** A noisy linearly separable stream over features a, b, c (some samples lack some features). */
 function stream(n: number, labels: readonly [ClassLabel, ClassLabel], seed: number, keys = ["a", "b", "c"]): Row[] {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const rows: Row[] = [];
   for (let i = 0; i < n; i++) {
     const x: Features = {};
@@ -182,7 +171,7 @@ export function describeClassifierContract(name: string, options: ClassifierCont
 
     check("no NaN on constant or missing features", () => {
       const model = create(42);
-      const rnd = prng(9);
+      const rnd = mulberry32(9);
       for (let i = 0; i < 200; i++) {
         const y = rnd() < 0.5 ? labels[0] : labels[1];
         const x: Features = { constant: 1, zero: 0 };

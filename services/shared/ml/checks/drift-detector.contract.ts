@@ -3,12 +3,13 @@
  * `describeDriftDetectorContract("ADWIN", { create: () => new ADWIN() })`.
  *
  * Streams are 0/1 error streams (so binary detectors such as DDM accept them too), drawn from a small
- * seeded generator local to this file.
+ * seeded generator (./prng.ts).
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { DriftDetector } from "../base.ts";
 import { estimatorFromJSON } from "../registry.ts";
+import { mulberry32 } from "./prng.ts";
 
 /** Options of {@link describeDriftDetectorContract}. */
 export interface DriftDetectorContractOptions {
@@ -18,21 +19,9 @@ export interface DriftDetectorContractOptions {
   skip?: string | boolean;
 }
 
-/** mulberry32: a tiny seeded PRNG for test streams. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** 1,000 errors at rate 0.1 then 1,000 at rate 0.9: a clear step at index 1000. */
 export function stepStream(seed = 7): number[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   return Array.from({ length: 2000 }, (_, i) => (r() < (i < 1000 ? 0.1 : 0.9) ? 1 : 0));
 }
 

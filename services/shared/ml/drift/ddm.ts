@@ -2,9 +2,10 @@
  * DDM (Drift Detection Method, Gama et al. 2004), a port of River 0.19 `drift.binary.DDM`. Input is a 0/1
  * error stream (1 = the model was wrong).
  */
-import type { DriftDetector, EstimatorJSON } from "../base.ts";
+import type { EstimatorJSON } from "../base.ts";
 import { registerEstimator } from "../registry.ts";
-import { check, copyJSON, decodeNumber, encodeNumber, newMean, readSnapshot, updateMean } from "./common.ts";
+import { check, newMean, updateMean } from "./common.ts";
+import { DetectorBase } from "./detector-base.ts";
 import type { MeanState } from "./common.ts";
 
 /** DDM parameters (River names in camelCase). */
@@ -38,31 +39,16 @@ interface DDMState {
  * for (const err of [0, 1, 0, 0, 1]) ddm.update(err);
  * @see https://github.com/online-ml/river/blob/0.19.0/river/drift/binary/ddm.py
  */
-export class DDM implements DriftDetector {
-  readonly kind = "DDM";
-  readonly params: Readonly<DDMParams>;
-  #s: DDMState = fresh();
-
+export class DDM extends DetectorBase<DDMParams, DDMState> {
   constructor(params: Partial<DDMParams> = {}) {
     const p = { ...DDM_DEFAULTS, ...params };
     check(p.warmStart >= 0, "DDM: warmStart must be non-negative");
     check(p.warningThreshold > 0 && p.driftThreshold > 0, "DDM: thresholds must be positive");
-    this.params = Object.freeze(p);
+    super("DDM", p, fresh, ["pMin", "sMin", "psMin"]);
   }
 
-  get driftDetected(): boolean {
-    return this.#s.drift;
-  }
-
-  get warningDetected(): boolean {
-    return this.#s.warning;
-  }
-
-  /** `x` is 1 (or true) for an error, 0 for a correct prediction. */
-  update(x: number | boolean): void {
-    if (this.#s.drift) this.#s = fresh();
-    const s = this.#s;
-    updateMean(s.p, Number(x));
+  protected step(s: DDMState, x: number): void {
+    updateMean(s.p, x);
     const pi = s.p.mean;
     const n = s.p.n;
     const si = Math.sqrt((pi * (1 - pi)) / n);
@@ -80,27 +66,9 @@ export class DDM implements DriftDetector {
     }
   }
 
-  clone(): this {
-    return new DDM(this.params) as this;
-  }
-
-  toJSON(): EstimatorJSON {
-    const s = this.#s;
-    return {
-      kind: this.kind,
-      params: { ...this.params },
-      state: { ...copyJSON(s), pMin: encodeNumber(s.pMin), sMin: encodeNumber(s.sMin), psMin: encodeNumber(s.psMin) },
-    };
-  }
-
   /** Rebuilds a DDM from {@link DDM.toJSON} output. */
   static fromJSON(json: EstimatorJSON): DDM {
-    const { params, state } = readSnapshot<DDMParams, DDMState>(json, "DDM");
-    const d = new DDM(params);
-    if (state !== undefined) {
-      d.#s = { ...copyJSON(state), pMin: decodeNumber(state.pMin), sMin: decodeNumber(state.sMin), psMin: decodeNumber(state.psMin) };
-    }
-    return d;
+    return DetectorBase.load(DDM, "DDM", json);
   }
 }
 

@@ -2,9 +2,10 @@
  * EDDM (Early Drift Detection Method, Baena-García et al. 2006), a port of River 0.19
  * `drift.binary.EDDM`: watches the distance between consecutive errors in a 0/1 error stream.
  */
-import type { DriftDetector, EstimatorJSON } from "../base.ts";
+import type { EstimatorJSON } from "../base.ts";
 import { registerEstimator } from "../registry.ts";
-import { check, copyJSON, getVar, newVar, readSnapshot, updateVar } from "./common.ts";
+import { check, getVar, newVar, updateVar } from "./common.ts";
+import { DetectorBase } from "./detector-base.ts";
 import type { VarState } from "./common.ts";
 
 /** EDDM parameters (River names in camelCase). */
@@ -38,34 +39,19 @@ interface EDDMState {
  * for (const err of [0, 1, 0, 0, 1]) eddm.update(err);
  * @see https://github.com/online-ml/river/blob/0.19.0/river/drift/binary/eddm.py
  */
-export class EDDM implements DriftDetector {
-  readonly kind = "EDDM";
-  readonly params: Readonly<EDDMParams>;
-  #s: EDDMState = fresh();
-
+export class EDDM extends DetectorBase<EDDMParams, EDDMState> {
   constructor(params: Partial<EDDMParams> = {}) {
     const p = { ...EDDM_DEFAULTS, ...params };
     check(p.warmStart >= 0, "EDDM: warmStart must be non-negative");
     check(p.alpha >= p.beta, "EDDM: alpha must be greater or equal to beta");
     check(p.beta > 0 && p.alpha < 1, "EDDM: alpha and beta must be in (0, 1)");
-    this.params = Object.freeze(p);
+    super("EDDM", p, fresh);
   }
 
-  get driftDetected(): boolean {
-    return this.#s.drift;
-  }
-
-  get warningDetected(): boolean {
-    return this.#s.warning;
-  }
-
-  /** `x` is 1 (or true) for an error, 0 for a correct prediction. */
-  update(x: number | boolean): void {
-    if (this.#s.drift) this.#s = fresh();
-    const s = this.#s;
+  protected step(s: EDDMState, x: number): void {
     const p = this.params;
     s.n += 1;
-    if (Number(x) === 1) {
+    if (x === 1) {
       s.nErrors += 1;
       updateVar(s.distances, s.n - s.lastError);
       if (s.n > p.warmStart) {
@@ -83,20 +69,9 @@ export class EDDM implements DriftDetector {
     }
   }
 
-  clone(): this {
-    return new EDDM(this.params) as this;
-  }
-
-  toJSON(): EstimatorJSON {
-    return { kind: this.kind, params: { ...this.params }, state: copyJSON(this.#s) };
-  }
-
   /** Rebuilds an EDDM from {@link EDDM.toJSON} output. */
   static fromJSON(json: EstimatorJSON): EDDM {
-    const { params, state } = readSnapshot<EDDMParams, EDDMState>(json, "EDDM");
-    const d = new EDDM(params);
-    if (state !== undefined) d.#s = copyJSON(state);
-    return d;
+    return DetectorBase.load(EDDM, "EDDM", json);
   }
 }
 

@@ -2,9 +2,10 @@
  * HDDM_A (Frías-Blanco et al. 2014, moving-average test with Hoeffding bounds), a port of River 0.19
  * `drift.binary.HDDM_A`. Input is a 0/1 error stream.
  */
-import type { DriftDetector, EstimatorJSON } from "../base.ts";
+import type { EstimatorJSON } from "../base.ts";
 import { registerEstimator } from "../registry.ts";
-import { check, copyJSON, newMean, readSnapshot, updateMean } from "./common.ts";
+import { check, newMean, updateMean } from "./common.ts";
+import { DetectorBase } from "./detector-base.ts";
 import type { MeanState } from "./common.ts";
 
 /** HDDM_A parameters (River names in camelCase). */
@@ -36,36 +37,21 @@ interface HDDMAState {
  * for (const err of [0, 1, 0, 0, 1]) d.update(err);
  * @see https://github.com/online-ml/river/blob/0.19.0/river/drift/binary/hddm_a.py
  */
-export class HDDM_A implements DriftDetector {
-  readonly kind = "HDDM_A";
-  readonly params: Readonly<HDDMAParams>;
-  #s: HDDMAState = fresh();
-
+export class HDDM_A extends DetectorBase<HDDMAParams, HDDMAState> {
   constructor(params: Partial<HDDMAParams> = {}) {
     const p = { ...HDDM_A_DEFAULTS, ...params };
     check(p.driftConfidence > 0 && p.driftConfidence < 1, "HDDM_A: driftConfidence must be in (0, 1)");
     check(p.warningConfidence > 0 && p.warningConfidence < 1, "HDDM_A: warningConfidence must be in (0, 1)");
-    this.params = Object.freeze(p);
-  }
-
-  get driftDetected(): boolean {
-    return this.#s.drift;
-  }
-
-  get warningDetected(): boolean {
-    return this.#s.warning;
+    super("HDDM_A", p, fresh);
   }
 
   #bound(n: number): number {
     return Math.sqrt((1.0 / (2 * n)) * Math.log(1.0 / this.params.driftConfidence));
   }
 
-  /** `x` is 1 (or true) for an error, 0 for a correct prediction. */
-  update(x: number | boolean): void {
-    if (this.#s.drift) this.#s = fresh();
-    const s = this.#s;
+  protected step(s: HDDMAState, x: number): void {
     const p = this.params;
-    updateMean(s.z, Number(x));
+    updateMean(s.z, x);
     if (s.xMin.n === 0) s.xMin = { ...s.z };
     if (s.xMax.n === 0) s.xMax = { ...s.z };
     const epsZ = this.#bound(s.z.n);
@@ -89,20 +75,9 @@ export class HDDM_A implements DriftDetector {
     }
   }
 
-  clone(): this {
-    return new HDDM_A(this.params) as this;
-  }
-
-  toJSON(): EstimatorJSON {
-    return { kind: this.kind, params: { ...this.params }, state: copyJSON(this.#s) };
-  }
-
   /** Rebuilds an HDDM_A from {@link HDDM_A.toJSON} output. */
   static fromJSON(json: EstimatorJSON): HDDM_A {
-    const { params, state } = readSnapshot<HDDMAParams, HDDMAState>(json, "HDDM_A");
-    const d = new HDDM_A(params);
-    if (state !== undefined) d.#s = copyJSON(state);
-    return d;
+    return DetectorBase.load(HDDM_A, "HDDM_A", json);
   }
 }
 

@@ -2,9 +2,10 @@
  * HDDM_W (Frías-Blanco et al. 2014, EWMA test with McDiarmid bounds), a port of River 0.19
  * `drift.binary.HDDM_W`. Input is a 0/1 error stream.
  */
-import type { DriftDetector, EstimatorJSON } from "../base.ts";
+import type { EstimatorJSON } from "../base.ts";
 import { registerEstimator } from "../registry.ts";
-import { check, copyJSON, decodeNumber, encodeNumber, readSnapshot } from "./common.ts";
+import { check } from "./common.ts";
+import { DetectorBase } from "./detector-base.ts";
 
 /** HDDM_W parameters (River names in camelCase). */
 export interface HDDMWParams {
@@ -53,26 +54,13 @@ interface HDDMWState {
  * for (const err of [0, 1, 0, 0, 1]) d.update(err);
  * @see https://github.com/online-ml/river/blob/0.19.0/river/drift/binary/hddm_w.py
  */
-export class HDDM_W implements DriftDetector {
-  readonly kind = "HDDM_W";
-  readonly params: Readonly<HDDMWParams>;
-  #s: HDDMWState;
-
+export class HDDM_W extends DetectorBase<HDDMWParams, HDDMWState> {
   constructor(params: Partial<HDDMWParams> = {}) {
     const p = { ...HDDM_W_DEFAULTS, ...params };
     check(p.driftConfidence > 0 && p.driftConfidence < 1, "HDDM_W: driftConfidence must be in (0, 1)");
     check(p.warningConfidence > 0 && p.warningConfidence < 1, "HDDM_W: warningConfidence must be in (0, 1)");
     check(p.lambdaVal > 0 && p.lambdaVal <= 1, "HDDM_W: lambdaVal must be in (0, 1]");
-    this.params = Object.freeze(p);
-    this.#s = fresh();
-  }
-
-  get driftDetected(): boolean {
-    return this.#s.drift;
-  }
-
-  get warningDetected(): boolean {
-    return this.#s.warning;
+    super("HDDM_W", p, fresh, ["incrCut", "decrCut"]);
   }
 
   #updateInfo(si: SampleInfo, x: number): void {
@@ -83,20 +71,16 @@ export class HDDM_W implements DriftDetector {
     si.ibc = l * l + (1 - l) ** 2 * si.ibc;
   }
 
-  /** `x` is 1 (or true) for an error, 0 for a correct prediction. */
-  update(x: number | boolean): void {
-    if (this.#s.drift) this.#s = fresh();
-    const s = this.#s;
+  protected step(s: HDDMWState, x: number): void {
     const p = this.params;
-    const v = Number(x);
-    this.#updateInfo(s.total, v);
+    this.#updateInfo(s.total, x);
 
     let eps = bound(s.total.ibc, p.driftConfidence);
     if (s.total.ewma + eps < s.incrCut) {
       s.incrCut = s.total.ewma + eps;
       s.s1Incr = { ...s.total };
       s.s2Incr = info();
-    } else this.#updateInfo(s.s2Incr, v);
+    } else this.#updateInfo(s.s2Incr, x);
     if (changed(s.s1Incr, s.s2Incr, p.driftConfidence)) {
       s.warning = false;
       s.drift = true;
@@ -113,28 +97,16 @@ export class HDDM_W implements DriftDetector {
       s.decrCut = s.total.ewma - eps;
       s.s1Decr = { ...s.total };
       s.s2Decr = info();
-    } else this.#updateInfo(s.s2Decr, v);
+    } else this.#updateInfo(s.s2Decr, x);
     if (p.twoSidedTest) {
       if (changed(s.s2Decr, s.s1Decr, p.driftConfidence)) s.drift = true;
       else if (changed(s.s2Decr, s.s1Decr, p.warningConfidence)) s.warning = true;
     }
   }
 
-  clone(): this {
-    return new HDDM_W(this.params) as this;
-  }
-
-  toJSON(): EstimatorJSON {
-    const s = this.#s;
-    return { kind: this.kind, params: { ...this.params }, state: { ...copyJSON(s), incrCut: encodeNumber(s.incrCut), decrCut: encodeNumber(s.decrCut) } };
-  }
-
   /** Rebuilds an HDDM_W from {@link HDDM_W.toJSON} output. */
   static fromJSON(json: EstimatorJSON): HDDM_W {
-    const { params, state } = readSnapshot<HDDMWParams, HDDMWState>(json, "HDDM_W");
-    const d = new HDDM_W(params);
-    if (state !== undefined) d.#s = { ...copyJSON(state), incrCut: decodeNumber(state.incrCut), decrCut: decodeNumber(state.decrCut) };
-    return d;
+    return DetectorBase.load(HDDM_W, "HDDM_W", json);
   }
 }
 

@@ -2,8 +2,9 @@
  * Page-Hinkley test, a port of River 0.19 `drift.PageHinkley` (two-sided CUSUM on the deviation from the
  * running mean, with a forgetting factor).
  */
-import type { DriftDetector, EstimatorJSON } from "../base.ts";
-import { check, copyJSON, decodeNumber, encodeNumber, readSnapshot, newMean, updateMean } from "./common.ts";
+import type { EstimatorJSON } from "../base.ts";
+import { check, newMean, updateMean } from "./common.ts";
+import { DetectorBase } from "./detector-base.ts";
 import type { MeanState } from "./common.ts";
 import { registerEstimator } from "../registry.ts";
 
@@ -50,33 +51,17 @@ interface PageHinkleyState {
  * for (let i = 0; i < 1100; i++) ph.update(i < 1000 ? i % 2 : 6);
  * @see https://github.com/online-ml/river/blob/0.19.0/river/drift/page_hinkley.py
  */
-export class PageHinkley implements DriftDetector {
-  readonly kind = "PageHinkley";
-  readonly params: Readonly<PageHinkleyParams>;
-  #s: PageHinkleyState;
-
+export class PageHinkley extends DetectorBase<PageHinkleyParams, PageHinkleyState> {
   constructor(params: Partial<PageHinkleyParams> = {}) {
     const p = { ...PAGE_HINKLEY_DEFAULTS, ...params };
     check(p.minInstances >= 0, "PageHinkley: minInstances must be non-negative");
     check(p.threshold > 0, "PageHinkley: threshold must be positive");
     check(p.alpha > 0 && p.alpha <= 1, "PageHinkley: alpha must be in (0, 1]");
     check(p.mode === "up" || p.mode === "down" || p.mode === "both", "PageHinkley: mode must be up, down or both");
-    this.params = Object.freeze(p);
-    this.#s = fresh();
+    super("PageHinkley", p, fresh, ["minIncrease"]);
   }
 
-  get driftDetected(): boolean {
-    return this.#s.drift;
-  }
-
-  /** Page-Hinkley has no warning zone. */
-  get warningDetected(): boolean {
-    return false;
-  }
-
-  update(x: number): void {
-    if (this.#s.drift) this.#s = fresh();
-    const s = this.#s;
+  protected step(s: PageHinkleyState, x: number): void {
     const p = this.params;
     updateMean(s.mean, x);
     const dev = x - s.mean.mean;
@@ -91,25 +76,9 @@ export class PageHinkley implements DriftDetector {
     }
   }
 
-  clone(): this {
-    return new PageHinkley(this.params) as this;
-  }
-
-  toJSON(): EstimatorJSON {
-    const s = this.#s;
-    return {
-      kind: this.kind,
-      params: { ...this.params },
-      state: { ...copyJSON(s), minIncrease: encodeNumber(s.minIncrease) },
-    };
-  }
-
   /** Rebuilds a PageHinkley from {@link PageHinkley.toJSON} output. */
   static fromJSON(json: EstimatorJSON): PageHinkley {
-    const { params, state } = readSnapshot<PageHinkleyParams, PageHinkleyState>(json, "PageHinkley");
-    const d = new PageHinkley(params);
-    if (state !== undefined) d.#s = { ...copyJSON(state), minIncrease: decodeNumber(state.minIncrease) };
-    return d;
+    return DetectorBase.load(PageHinkley, "PageHinkley", json);
   }
 }
 

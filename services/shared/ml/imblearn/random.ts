@@ -27,9 +27,11 @@ function table(pairs: ClassTable, who: string, sumsToOne: boolean): Map<ClassLab
   return m;
 }
 
-/** Common options of the wrappers. */
-export interface SamplerParams {
+/** Options of the samplers. */
+export interface DesiredDistParams {
   classifier: Classifier;
+  /** Desired class distribution, e.g. `[[false, 0.8], [true, 0.2]]`; sums to 1. */
+  desiredDist: ClassTable;
   /** Seed of the wrapper's `random.Random`. Default 0. */
   seed?: number;
 }
@@ -42,26 +44,56 @@ interface SamplerState {
   n: number;
 }
 
-/** Shared plumbing: predictions pass through; learning is decided by `learnOne` of each subclass. */
+/**
+ * Shared plumbing: predictions pass through; learning is decided by `learnOne` of each subclass.
+ * Every parameter lives in `params`, so a clone or a snapshot rebuilds the sampler from them alone.
+ */
 abstract class ClassificationSampler implements Classifier {
-  abstract readonly kind: string;
+  readonly kind: string;
   readonly params: Readonly<Record<string, unknown>>;
   readonly classifier: Classifier;
   protected rng: PythonRandom;
   protected counts = new Map<ClassLabel, number>();
   protected pivot: ClassLabel | undefined = undefined;
   protected n = 0;
+  readonly #f: Map<ClassLabel, number>;
 
-  constructor(p: SamplerParams, extra: Record<string, unknown>) {
+  constructor(kind: string, p: DesiredDistParams, extra: Record<string, unknown> = {}) {
     check(typeof p.classifier?.learnOne === "function", "imblearn: classifier must be a Classifier");
     const seed = p.seed ?? 0;
     check(Number.isSafeInteger(seed), "imblearn: seed must be an integer");
+    this.kind = kind;
     this.classifier = p.classifier;
     this.rng = new PythonRandom(seed);
-    this.params = Object.freeze({ classifier: { kind: p.classifier.kind, params: { ...p.classifier.params } }, seed, ...extra });
+    const desiredDist = p.desiredDist.map(([c, v]) => [c, v]);
+    this.params = Object.freeze({ classifier: { kind: p.classifier.kind, params: { ...p.classifier.params } }, seed, desiredDist, ...extra });
+    this.#f = table(p.desiredDist, kind, true);
   }
 
   abstract learnOne(x: Features, y: ClassLabel, w?: number): void;
+
+  /** `f[y]` of River's formulas: the desired share of class `y`. */
+  protected f(y: ClassLabel): number {
+    const v = this.#f.get(y);
+    check(v !== undefined, `${this.kind}: label ${String(y)} is not in desiredDist`);
+    return v!;
+  }
+
+  /**
+   * River's pivot update: the pivot becomes the first class with the largest `ratio(c, g[c])`, and
+   * that ratio is returned (River's `M`, which it recomputes from the pivot with the same operands).
+   */
+  protected movePivot(ratio: (c: ClassLabel, gc: number) => number): number {
+    let best = -Infinity;
+    for (const [c, gc] of this.counts) {
+      const r = ratio(c, gc);
+      if (r > best) {
+        best = r;
+        this.pivot = c;
+      }
+    }
+    return best;
+  }
 
   protected fit(x: Features, y: ClassLabel, w: number | undefined): void {
     if (w === undefined) this.classifier.learnOne(x, y);
@@ -81,7 +113,11 @@ abstract class ClassificationSampler implements Classifier {
     return this.classifier.predictOne(x);
   }
 
-  abstract clone(): this;
+  /** A fresh sampler of the same class and parameters around a clone of the classifier. */
+  clone(): this {
+    const Sampler = this.constructor as new (p: DesiredDistParams) => this;
+    return new Sampler({ ...(this.params as Omit<DesiredDistParams, "classifier">), classifier: this.classifier.clone() });
+  }
 
   toJSON(): EstimatorJSON {
     const state: SamplerState = {
@@ -94,25 +130,17 @@ abstract class ClassificationSampler implements Classifier {
     return { kind: this.kind, params: { ...this.params }, state };
   }
 
-  protected restore(s: SamplerState): this {
-    this.rng = new PythonRandom(s.rng);
-    this.counts = new Map(s.counts);
-    this.pivot = s.pivot ?? undefined;
-    this.n = s.n;
-    return this;
+  /** Rebuilds a `Sampler` from {@link toJSON} output: its parameters, its classifier, then its state. */
+  protected static load<S extends ClassificationSampler>(Sampler: new (p: DesiredDistParams) => S, kind: string, json: EstimatorJSON): S {
+    const { params, state } = readSnapshot<Omit<DesiredDistParams, "classifier">, SamplerState>(json, kind);
+    const s = state!;
+    const m = new Sampler({ ...params, desiredDist: params.desiredDist!, classifier: estimatorFromJSON<Classifier>(s.classifier) });
+    m.rng = new PythonRandom(s.rng);
+    m.counts = new Map(s.counts);
+    m.pivot = s.pivot ?? undefined;
+    m.n = s.n;
+    return m;
   }
-}
-
-/** Options of the samplers. */
-export interface DesiredDistParams extends SamplerParams {
-  /** Desired class distribution, e.g. `[[false, 0.8], [true, 0.2]]`; sums to 1. */
-  desiredDist: ClassTable;
-}
-
-function fget(f: Map<ClassLabel, number>, y: ClassLabel, who: string): number {
-  const v = f.get(y);
-  check(v !== undefined, `${who}: label ${String(y)} is not in desiredDist`);
-  return v!;
 }
 
 /**
@@ -121,40 +149,20 @@ function fget(f: Map<ClassLabel, number>, y: ClassLabel, who: string): number {
  * `f[y] / (M · g[y])`, `M = f[pivot] / g[pivot]`.
  */
 export class RandomUnderSampler extends ClassificationSampler {
-  readonly kind = "RandomUnderSampler";
-  readonly #f: Map<ClassLabel, number>;
-
   constructor(p: DesiredDistParams) {
-    super(p, { desiredDist: p.desiredDist.map(([c, v]) => [c, v]) });
-    this.#f = table(p.desiredDist, this.kind, true);
+    super("RandomUnderSampler", p);
   }
 
   learnOne(x: Features, y: ClassLabel, w?: number): void {
     this.count(y);
-    const f = this.#f;
-    const g = this.counts;
     if (y === this.pivot) return this.fit(x, y, w);
-    let best = -Infinity;
-    for (const [c, gc] of g) {
-      const r = fget(f, c, this.kind) / gc;
-      if (r > best) {
-        best = r;
-        this.pivot = c;
-      }
-    }
-    const M = fget(f, this.pivot!, this.kind) / g.get(this.pivot!)!;
-    const ratio = fget(f, y, this.kind) / (M * g.get(y)!);
+    const M = this.movePivot((c, gc) => this.f(c) / gc);
+    const ratio = this.f(y) / (M * this.counts.get(y)!);
     if (ratio < 1 && this.rng.random() < ratio) this.fit(x, y, w);
   }
 
-  clone(): this {
-    return new RandomUnderSampler({ classifier: this.classifier.clone(), desiredDist: [...this.#f], seed: this.params["seed"] as number }) as this;
-  }
-
   static fromJSON(json: EstimatorJSON): RandomUnderSampler {
-    const { params, state } = readSnapshot<{ desiredDist: ClassTable; seed: number }, SamplerState>(json, "RandomUnderSampler");
-    const s = state!;
-    return new RandomUnderSampler({ classifier: estimatorFromJSON<Classifier>(s.classifier), desiredDist: params.desiredDist!, seed: params.seed }).restore(s);
+    return ClassificationSampler.load(RandomUnderSampler, "RandomUnderSampler", json);
   }
 }
 
@@ -163,40 +171,20 @@ export class RandomUnderSampler extends ClassificationSampler {
  * another class Poisson(`M · f[y] / g[y]`) times, `M = g[pivot] / f[pivot]`.
  */
 export class RandomOverSampler extends ClassificationSampler {
-  readonly kind = "RandomOverSampler";
-  readonly #f: Map<ClassLabel, number>;
-
   constructor(p: DesiredDistParams) {
-    super(p, { desiredDist: p.desiredDist.map(([c, v]) => [c, v]) });
-    this.#f = table(p.desiredDist, this.kind, true);
+    super("RandomOverSampler", p);
   }
 
   learnOne(x: Features, y: ClassLabel, w?: number): void {
     this.count(y);
-    const f = this.#f;
-    const g = this.counts;
     if (y === this.pivot) return this.fit(x, y, w);
-    let best = -Infinity;
-    for (const [c, gc] of g) {
-      const r = gc / fget(f, c, this.kind);
-      if (r > best) {
-        best = r;
-        this.pivot = c;
-      }
-    }
-    const M = g.get(this.pivot!)! / fget(f, this.pivot!, this.kind);
-    const rate = (M * fget(f, y, this.kind)) / g.get(y)!;
+    const M = this.movePivot((c, gc) => gc / this.f(c));
+    const rate = (M * this.f(y)) / this.counts.get(y)!;
     for (let k = poisson(rate, this.rng); k > 0; k--) this.fit(x, y, w);
   }
 
-  clone(): this {
-    return new RandomOverSampler({ classifier: this.classifier.clone(), desiredDist: [...this.#f], seed: this.params["seed"] as number }) as this;
-  }
-
   static fromJSON(json: EstimatorJSON): RandomOverSampler {
-    const { params, state } = readSnapshot<{ desiredDist: ClassTable; seed: number }, SamplerState>(json, "RandomOverSampler");
-    const s = state!;
-    return new RandomOverSampler({ classifier: estimatorFromJSON<Classifier>(s.classifier), desiredDist: params.desiredDist!, seed: params.seed }).restore(s);
+    return ClassificationSampler.load(RandomOverSampler, "RandomOverSampler", json);
   }
 }
 
@@ -208,32 +196,23 @@ export interface RandomSamplerParams extends DesiredDistParams {
 
 /** River `imblearn.RandomSampler`: each sample is learned Poisson(`rate · f[y] / (g[y] / n)`) times. */
 export class RandomSampler extends ClassificationSampler {
-  readonly kind = "RandomSampler";
-  readonly #f: Map<ClassLabel, number>;
   readonly #rate: number;
 
   constructor(p: RandomSamplerParams) {
     const rate = p.samplingRate ?? 1;
-    super(p, { desiredDist: p.desiredDist.map(([c, v]) => [c, v]), samplingRate: rate });
+    super("RandomSampler", p, { samplingRate: rate });
     check(rate > 0, "RandomSampler: samplingRate must be positive");
-    this.#f = table(p.desiredDist, this.kind, true);
     this.#rate = rate;
   }
 
   learnOne(x: Features, y: ClassLabel, w?: number): void {
     this.count(y);
-    const rate = (this.#rate * fget(this.#f, y, this.kind)) / (this.counts.get(y)! / this.n);
+    const rate = (this.#rate * this.f(y)) / (this.counts.get(y)! / this.n);
     for (let k = poisson(rate, this.rng); k > 0; k--) this.fit(x, y, w);
   }
 
-  clone(): this {
-    return new RandomSampler({ classifier: this.classifier.clone(), desiredDist: [...this.#f], samplingRate: this.#rate, seed: this.params["seed"] as number }) as this;
-  }
-
   static fromJSON(json: EstimatorJSON): RandomSampler {
-    const { params, state } = readSnapshot<{ desiredDist: ClassTable; samplingRate: number; seed: number }, SamplerState>(json, "RandomSampler");
-    const s = state!;
-    return new RandomSampler({ classifier: estimatorFromJSON<Classifier>(s.classifier), desiredDist: params.desiredDist!, samplingRate: params.samplingRate, seed: params.seed }).restore(s);
+    return ClassificationSampler.load(RandomSampler, "RandomSampler", json);
   }
 }
 

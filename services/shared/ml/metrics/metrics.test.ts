@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import type { ClassLabel, Metric, Proba } from "../base.ts";
 import { RtmlError } from "../../errors.ts";
 import { Accuracy, CohenKappa, F1, KappaT, LogLoss, Precision, ROCAUC, Recall, Rolling } from "./index.ts";
+import { mulberry32 } from "../checks/prng.ts";
 
 const close = (a: number, b: number, tol = 1e-6) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
 
@@ -69,19 +70,8 @@ describe("metrics (River docstrings)", () => {
   });
 });
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("Rolling", () => {
-  const rnd = prng(3);
+  const rnd = mulberry32(3);
   const pairs = Array.from({ length: 60 }, () => {
     const y = rnd() < 0.4;
     const p = Math.min(1, Math.max(0, (y ? 0.65 : 0.35) + (rnd() - 0.5) * 0.8));

@@ -5,7 +5,7 @@
 import type { ClassLabel, DriftDetector, EstimatorJSON } from "../base.ts";
 import type { MeanState } from "../drift/common.ts";
 import { estimatorFromJSON } from "../registry.ts";
-import type { Branch, Leaf, TreeNode } from "./leaf.ts";
+import type { Branch, Leaf } from "./leaf.ts";
 import { nodeFromJSON, nodeToJSON } from "./tree-json.ts";
 import type { LeafJSON, NodeJSON } from "./tree-json.ts";
 
@@ -34,33 +34,15 @@ export interface AdaBranchJSON {
 /** AdaNode → JSON data (detector snapshots included). */
 export function adaToJSON(n: AdaNode): AdaNodeJSON {
   const ada = { det: n.ada.det.toJSON(), err: { ...n.ada.err } };
-  if (n.type === "leaf") return { ...(nodeToJSON(n) as LeafJSON), ...ada };
-  return {
-    t: "branch",
-    depth: n.depth,
-    feature: n.feature,
-    threshold: n.threshold,
-    stats: [...n.stats],
-    children: [adaToJSON(n.children[0] as AdaNode), adaToJSON(n.children[1] as AdaNode)],
-    ...ada,
-    alt: n.alt === null ? null : adaToJSON(n.alt),
-  };
+  const own = nodeToJSON(n, (c) => adaToJSON(c as AdaNode) as NodeJSON);
+  if (n.type === "leaf") return { ...(own as LeafJSON), ...ada };
+  return { ...(own as AdaBranchJSON), ...ada, alt: n.alt === null ? null : adaToJSON(n.alt) };
 }
 
 /** JSON data → AdaNode. */
 export function adaFromJSON(j: AdaNodeJSON): AdaNode {
   const ada: Ada = { det: estimatorFromJSON<DriftDetector>(j.det), err: { n: j.err.n, mean: j.err.mean } };
-  if (j.t === "leaf") return Object.assign(nodeFromJSON(j as NodeJSON) as Leaf, { ada });
-  const b: AdaBranch = {
-    type: "branch",
-    depth: j.depth,
-    feature: j.feature,
-    threshold: j.threshold,
-    stats: new Map(j.stats),
-    children: [adaFromJSON(j.children[0]), adaFromJSON(j.children[1])] as [TreeNode, TreeNode],
-    ada,
-    alt: j.alt === null ? null : adaFromJSON(j.alt),
-  };
-  return b;
+  const own = nodeFromJSON(j as NodeJSON, (c) => adaFromJSON(c as AdaNodeJSON));
+  if (j.t === "leaf") return Object.assign(own as Leaf, { ada });
+  return Object.assign(own as Branch, { ada, alt: j.alt === null ? null : adaFromJSON(j.alt) });
 }
-

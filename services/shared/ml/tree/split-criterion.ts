@@ -15,16 +15,20 @@ function sumValues(d: Map<ClassLabel, number>): number {
   return s;
 }
 
-function subsetsGreaterThanFrac(dists: Map<ClassLabel, number>[], minFrac: number): number {
+/**
+ * The total weight of each branch and their sum, or undefined when fewer than two branches hold more
+ * than `minFrac` of the weight: River then scores the split -inf, whatever the criterion.
+ */
+function branchWeights(dists: Map<ClassLabel, number>[], minFrac: number): { weights: number[]; total: number } | undefined {
   let total = 0;
-  const sums = dists.map((d) => {
+  const weights = dists.map((d) => {
     const s = sumValues(d);
     total += s;
     return s;
   });
   let n = 0;
-  if (total > 0) for (const s of sums) if (s / total > minFrac) n++;
-  return n;
+  if (total > 0) for (const s of weights) if (s / total > minFrac) n++;
+  return n < 2 ? undefined : { weights, total };
 }
 
 function entropy(d: Map<ClassLabel, number>): number {
@@ -46,13 +50,9 @@ export class InfoGainSplitCriterion implements SplitCriterion {
     this.minBranchFraction = minBranchFraction;
   }
   meritOfSplit(pre: Map<ClassLabel, number>, post: Map<ClassLabel, number>[]): number {
-    if (subsetsGreaterThanFrac(post, this.minBranchFraction) < 2) return -Infinity;
-    let total = 0;
-    const weights = post.map((d) => {
-      const s = sumValues(d);
-      total += s;
-      return s;
-    });
+    const branches = branchWeights(post, this.minBranchFraction);
+    if (branches === undefined) return -Infinity;
+    const { weights, total } = branches;
     let e = 0;
     for (let i = 0; i < post.length; i++) e += weights[i]! * entropy(post[i]!);
     return entropy(pre) - e / total;
@@ -69,13 +69,9 @@ export class GiniSplitCriterion implements SplitCriterion {
     this.minBranchFraction = minBranchFraction;
   }
   meritOfSplit(_pre: Map<ClassLabel, number>, post: Map<ClassLabel, number>[]): number {
-    if (subsetsGreaterThanFrac(post, this.minBranchFraction) < 2) return -Infinity;
-    let total = 0;
-    const weights = post.map((d) => {
-      const s = sumValues(d);
-      total += s;
-      return s;
-    });
+    const branches = branchWeights(post, this.minBranchFraction);
+    if (branches === undefined) return -Infinity;
+    const { weights, total } = branches;
     let gini = 0;
     for (let i = 0; i < post.length; i++) {
       const w = weights[i]!;

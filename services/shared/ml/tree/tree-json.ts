@@ -35,8 +35,8 @@ export interface BranchJSON {
 
 export type NodeJSON = LeafJSON | BranchJSON;
 
-/** Node → JSON data. */
-export function nodeToJSON(n: TreeNode): NodeJSON {
+/** Node → JSON data; a branch's children go through `child` (the adaptive tree's nodes add their own parts). */
+export function nodeToJSON(n: TreeNode, child: (c: TreeNode) => NodeJSON = (c) => nodeToJSON(c)): NodeJSON {
   if (n.type === "branch") {
     return {
       t: "branch",
@@ -44,7 +44,7 @@ export function nodeToJSON(n: TreeNode): NodeJSON {
       feature: n.feature,
       threshold: n.threshold,
       stats: [...n.stats],
-      children: [nodeToJSON(n.children[0]), nodeToJSON(n.children[1])],
+      children: [child(n.children[0]), child(n.children[1])],
     };
   }
   return {
@@ -63,8 +63,8 @@ export function nodeToJSON(n: TreeNode): NodeJSON {
   };
 }
 
-/** JSON data → node. */
-export function nodeFromJSON(j: NodeJSON): TreeNode {
+/** JSON data → node; a branch's children go through `child`. */
+export function nodeFromJSON(j: NodeJSON, child: (c: NodeJSON) => TreeNode = (c) => nodeFromJSON(c)): TreeNode {
   if (j === null || typeof j !== "object") throw new RtmlError("INVALID_ARGUMENT", "tree snapshot: bad node");
   if (j.t === "branch") {
     return {
@@ -73,7 +73,7 @@ export function nodeFromJSON(j: NodeJSON): TreeNode {
       feature: j.feature,
       threshold: j.threshold,
       stats: new Map(j.stats),
-      children: [nodeFromJSON(j.children[0]), nodeFromJSON(j.children[1])],
+      children: [child(j.children[0]), child(j.children[1])],
     };
   }
   if (j.t !== "leaf") throw new RtmlError("INVALID_ARGUMENT", "tree snapshot: unknown node type");
