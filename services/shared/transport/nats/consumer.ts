@@ -111,7 +111,8 @@ function handOut(consumer: LocalConsumer, held: Held): InboundMessage {
     ack() {
       if (client.closed) return Promise.reject(closedError("ack"));
       release(held);
-      safely(() => held.m.ack()); // also acks through an earlier delivery: the server acks the stream sequence
+      // Batched with the turn's other writes; also acks through an earlier delivery: the server acks the stream sequence.
+      client.defer(() => safely(() => held.m.ack()));
       return Promise.resolve();
     },
     nack(delayMs?: number) {

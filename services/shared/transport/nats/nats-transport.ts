@@ -20,6 +20,8 @@ import { touchHeld } from "./consumer.ts";
 import { attachConsumer, closeAll, type GroupEnv } from "./group.ts";
 import { createLeases } from "./leases.ts";
 import { publishSubject, subscriptionOf } from "./names.ts";
+import { createPubAcks } from "./pub-acks.ts";
+import { createWriteBatcher } from "./write-batcher.ts";
 import { readTopic } from "./reader.ts";
 import { createStreamRegistry, isApiError } from "./streams.ts";
 import type { ClientContext } from "./types.ts";
@@ -93,6 +95,8 @@ export async function createNatsTransport(options: NatsTransportOptions = {}): P
     pollMs: options.leasePollMs ?? 250,
     storage,
   });
+  const writes = createWriteBatcher();
+  const pubAcks = createPubAcks(nc, { defer: writes.defer });
   const readers = new Set<() => void>();
   let closing: Promise<void> | undefined;
 
@@ -102,6 +106,7 @@ export async function createNatsTransport(options: NatsTransportOptions = {}): P
     ackWaitMs: options.ackWaitMs ?? 30_000,
     fetchExpiresMs: 1000,
     publish: (topic, payload, o) => publish(topic, payload, o),
+    defer: writes.defer,
     onFault: (err) => options.onError?.(err),
   };
   const env: GroupEnv = { client, jsm, js, leases, groups: new Map(), flush: () => nc.flush() };
@@ -121,8 +126,7 @@ export async function createNatsTransport(options: NatsTransportOptions = {}): P
     const hdrs = encodeHeaders(topic, o);
     const names = await streams.ensure(topic);
     try {
-      const ack = await js.publish(publishSubject(names, o?.key), payload, { headers: hdrs, expect: { streamName: names.stream } });
-      return String(ack.seq);
+      return String(await pubAcks.publish(publishSubject(names, o?.key), payload, hdrs, names.stream));
     } catch (err) {
       if (client.closed) throw closedError(`publish to ${topic}`);
       throw RtmlError.from(err, "UNAVAILABLE");
@@ -191,7 +195,10 @@ export async function createNatsTransport(options: NatsTransportOptions = {}): P
       closing ??= (async () => {
         client.closed = true;
         clearInterval(touch);
+        writes.flush();
         await closeAll(env);
+        writes.flush();
+        pubAcks.close(closedError("publish: the transport closed before the broker acknowledged"));
         leases.close();
         for (const stop of readers) stop();
         await nc.flush().catch(() => undefined);

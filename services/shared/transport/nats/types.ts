@@ -29,6 +29,8 @@ export interface ClientContext {
   readonly ackWaitMs: number;
   readonly fetchExpiresMs: number;
   publish(topic: string, payload: Uint8Array, options: PublishOptions): Promise<string>;
+  /** Runs a small protocol write (an ack) batched with the others of this event-loop turn (write-batcher.ts). */
+  defer(write: () => void): void;
   onFault(err: unknown): void;
 }
 
