@@ -34,24 +34,25 @@ export function encodeHeaders(topic: string, options: PublishOptions | undefined
   if (options === undefined) return undefined;
   const { key, eventTime, properties } = options;
   if (key === undefined && eventTime === undefined && properties === undefined) return undefined;
+  // Every name is set once on a fresh object: append (set would first search for the name to delete).
   const h = natsHeaders();
   if (key !== undefined) {
     if (typeof key !== "string") throw invalid("key must be a string", { topic });
-    h.set(KEY_HEADER, encodeURIComponent(key));
+    h.append(KEY_HEADER, encodeURIComponent(key));
   }
   if (eventTime !== undefined) {
     if (!Number.isFinite(eventTime)) throw invalid("eventTime must be a finite number (epoch ms)", { topic, eventTime });
-    h.set(EVENT_TIME_HEADER, String(eventTime));
+    h.append(EVENT_TIME_HEADER, String(eventTime));
   }
   if (properties !== undefined) {
     let escaped: Record<string, string> | undefined;
     for (const name of Object.keys(properties)) {
       const value = properties[name];
       if (typeof value !== "string") throw invalid(`property ${name} must be a string`, { topic, property: name });
-      if (plainName(name) && plainValue(value)) h.set(name, value);
+      if (plainName(name) && plainValue(value)) h.append(name, value);
       else (escaped ??= {})[name] = value;
     }
-    if (escaped !== undefined) h.set(PROPS_HEADER, JSON.stringify(escaped));
+    if (escaped !== undefined) h.append(PROPS_HEADER, JSON.stringify(escaped));
   }
   return h;
 }
@@ -71,8 +72,9 @@ export function decodeHeaders(h: MsgHdrs | undefined): DecodedHeaders {
   let key: string | undefined;
   let eventTime: number | undefined;
   const properties: Record<string, string> = {};
-  for (const name of h.keys()) {
-    const value = h.get(name);
+  // The headers' own entries (name → values): h.keys() + h.get() would search the names for each one.
+  for (const [name, values] of h as unknown as Iterable<[string, string[]]>) {
+    const value = values[0] ?? "";
     if (name === KEY_HEADER) key = decodeURIComponent(value);
     else if (name === EVENT_TIME_HEADER) eventTime = Number(value);
     else if (name === PROPS_HEADER) Object.assign(properties, JSON.parse(value) as Record<string, string>);
