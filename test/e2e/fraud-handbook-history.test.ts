@@ -12,7 +12,7 @@
  */
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { FRAUD_MODELS, FRAUD_SELECTED } from "../../scripts/fraud/models.ts";
+import { AMOUNT_FEATURES, FRAUD_GRID, FRAUD_MODELS, FRAUD_SELECTED, LogAmounts } from "../../scripts/fraud/models.ts";
 import { ensureFraudHistory, runFraudEvals } from "../../scripts/lib/fraud-eval.ts";
 
 function history(t: TestContext): string[] | undefined {
@@ -25,45 +25,64 @@ function history(t: TestContext): string[] | undefined {
   }
 }
 
+test("the candidate grid: 36 LR set-ups and 3 rate ensembles, on raw and on log amounts", () => {
+  const names = Object.keys(FRAUD_GRID);
+  assert.equal(names.length, 78);
+  assert.deepEqual(names.slice(0, 2), ["lr-0.005", "lr-0.01"]);
+  assert.deepEqual(names.slice(36, 40), ["lr-ens", "lr-avg-ens", "lr-mix-ens", "lr-0.005-logamt"]);
+  assert.deepEqual(names.slice(-1), ["lr-mix-ens-logamt"]);
+  for (const k of [FRAUD_SELECTED.roc_auc, FRAUD_SELECTED.average_precision]) assert.ok(FRAUD_GRID[k], k);
+  const ens = FRAUD_MODELS["lr-mix-ens-logamt"]!().params as { transformers: { kind: string }[]; model: { kind: string; params: { models: { kind: string }[] } } };
+  assert.deepEqual(ens.transformers.map((t) => t.kind), ["LogAmounts", "StandardScaler"]);
+  assert.equal(ens.model.kind, "SoftVotingClassifier");
+  assert.equal(ens.model.params.models.length, 8);
+  // log(1 + v) of the 4 amount inputs only; absent inputs stay absent; the input is not mutated.
+  const x = Object.freeze({ TX_AMOUNT: 220, CUSTOMER_ID_AVG_AMOUNT_7DAY_WINDOW: 0, TERMINAL_ID_RISK_1DAY_WINDOW: 0.5 });
+  assert.deepEqual(new LogAmounts().transformOne(x), { TX_AMOUNT: Math.log(221), CUSTOMER_ID_AVG_AMOUNT_7DAY_WINDOW: 0, TERMINAL_ID_RISK_1DAY_WINDOW: 0.5 });
+  assert.equal(AMOUNT_FEATURES.length, 4);
+});
+
 test("fraud handbook, online, with the regenerated history: all 15 features match; the selected set-ups' figures", { timeout: 1_200_000 }, async (t) => {
   const files = history(t);
   if (!files) return;
-  // One pass of the stream for the set-ups asserted on: the picks by validation AUC (River's LR, `lr`) and
-  // by validation AP, and `lr-avg` (AveragedLogisticRegression's defaults, what `rtml up --model lr-avg` runs).
+  // One pass of the stream for the set-ups asserted on: the picks by validation AUC (the 8-member rate
+  // ensemble on log amounts) and by validation AP, and `lr-avg` (AveragedLogisticRegression's defaults, what
+  // `rtml up --model lr-avg` runs).
   const byAuc = FRAUD_SELECTED.roc_auc;
   const byAp = FRAUD_SELECTED.average_precision;
   const results = await runFraudEvals({ history: files }, { [byAuc]: FRAUD_MODELS[byAuc]!, [byAp]: FRAUD_MODELS[byAp]!, "lr-avg": FRAUD_MODELS["lr-avg"]! });
   for (const r of results) {
     console.log(JSON.stringify({ setup: r.setup, validation: r.validation, roc_auc: r.roc_auc, average_precision: r.average_precision, card_precision_at_100: r.card_precision_at_100, feature_match_all: r.feature_match_all, seconds: r.seconds }));
   }
-  const [lr, ap, avg] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
-  assert.equal(lr.history_days, 115);
-  assert.equal(lr.history_events, 1_102_483);
-  assert.equal(lr.events, 1_102_483 + 201_295);
-  assert.equal(lr.test_rows, 67_080);
+  const [auc, ap, avg] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
+  assert.equal(auc.history_days, 115);
+  assert.equal(auc.history_events, 1_102_483);
+  assert.equal(auc.events, 1_102_483 + 201_295);
+  assert.equal(auc.test_rows, 67_080);
   // Known-compromised cards removed (the handbook's rule), on the test week and on the validation week.
-  assert.equal(lr.test_rows_scored, 58_264);
-  assert.equal(lr.test_frauds_scored, 385);
-  assert.equal(lr.validation?.rows_scored, 67_240);
-  assert.equal(lr.validation?.frauds_scored, 598);
+  assert.equal(auc.test_rows_scored, 58_264);
+  assert.equal(auc.test_frauds_scored, 385);
+  assert.equal(auc.validation?.rows_scored, 67_240);
+  assert.equal(auc.validation?.frauds_scored, 598);
   // All 15 columns, the 30-day ones and the delayed terminal risks included, equal the data's own (without
   // the history the 30-day ones match on 0-90% of rows); the 2 rows short of 100% in the customer columns
   // are same-timestamp ties, as without the history. The 11 columns that need no history: >= 99.99% too.
-  assert.ok(lr.feature_match_all >= 0.9999, `feature match, all 15 columns: ${lr.feature_match_all}`);
-  assert.ok(lr.feature_match_reproducible >= 0.9999, `feature match, 11 columns: ${lr.feature_match_reproducible}`);
-  for (const [n, rate] of Object.entries(lr.feature_match_test_week)) {
+  assert.ok(auc.feature_match_all >= 0.9999, `feature match, all 15 columns: ${auc.feature_match_all}`);
+  assert.ok(auc.feature_match_reproducible >= 0.9999, `feature match, 11 columns: ${auc.feature_match_reproducible}`);
+  for (const [n, rate] of Object.entries(auc.feature_match_test_week)) {
     if (n.startsWith("CUSTOMER_ID_")) assert.ok(rate >= 0.9999, `${n}: ${rate}`);
     else assert.equal(rate, 1, n);
   }
   // Floors that catch regressions (the stream and these models are deterministic). Measured, validation
-  // then test week: lr 0.8901 / 0.6279, 0.8687 / 0.5888; lr-0.02-avg50k 0.8884 / 0.6667, 0.8717 / 0.6049;
-  // lr-avg 0.8886 / 0.6650, 0.8704 / 0.6090. The handbook's batch LR: 0.871 / 0.606 on the test week.
-  const floor = (r: typeof lr, valid: [number, number], test: [number, number]) => {
+  // then test week: lr-mix-ens-logamt 0.8959 / 0.6493, 0.8630 / 0.6022; lr-0.02-avg50k 0.8884 / 0.6667,
+  // 0.8717 / 0.6049; lr-avg 0.8886 / 0.6650, 0.8704 / 0.6090. The handbook's batch LR: 0.871 / 0.606 on
+  // the test week.
+  const floor = (r: typeof auc, valid: [number, number], test: [number, number]) => {
     const v = r.validation!;
     assert.ok(v.roc_auc >= valid[0] && v.average_precision >= valid[1], `${r.setup}, validation: AUC ${v.roc_auc}, AP ${v.average_precision}`);
     assert.ok(r.roc_auc >= test[0] && r.average_precision >= test[1], `${r.setup}, test: AUC ${r.roc_auc}, AP ${r.average_precision}`);
   };
-  floor(lr, [0.888, 0.62], [0.866, 0.585]);
+  floor(auc, [0.894, 0.645], [0.861, 0.598]);
   floor(ap, [0.886, 0.66], [0.869, 0.60]);
   floor(avg, [0.886, 0.66], [0.868, 0.605]);
 });

@@ -22,3 +22,4 @@ export { AdaptiveRandomForestClassifier } from "./tree/adaptive-random-forest-cl
 export { HoeffdingAdaptiveTreeClassifier } from "./tree/hoeffding-adaptive-tree-classifier.ts";
 export { RandomUnderSampler, RandomOverSampler, RandomSampler } from "./imblearn/random.ts";
 export { ClassWeightedClassifier } from "./imblearn/class-weight.ts";
+export { SoftVotingClassifier } from "./ensemble/soft-voting.ts";
