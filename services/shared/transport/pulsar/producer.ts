@@ -12,7 +12,7 @@ import type { MessageId, PublishOptions } from "../transport.ts";
 import type { PublishAckFrame, PublishFrame } from "./frames.ts";
 import { formatMessageId } from "./message-id.ts";
 import type { ResolvedOptions, TopicName } from "./options.ts";
-import { backoff, corkTurn, openSocket, WebSocket } from "./socket.ts";
+import { backoff, openSocket, WebSocket } from "./socket.ts";
 
 export interface TopicProducer {
   send(payload: Uint8Array, options: PublishOptions | undefined): Promise<MessageId>;
@@ -116,7 +116,6 @@ export function createTopicProducer(options: ResolvedOptions, topic: TopicName):
       if (!connecting) void connect().then(pump);
       return;
     }
-    if (waiting.length > 0 && inFlight.size < options.maxInFlight) corkTurn(socket);
     while (waiting.length > 0 && inFlight.size < options.maxInFlight) {
       const p = waiting.shift() as Pending;
       inFlight.set(p.frame.context, p);
