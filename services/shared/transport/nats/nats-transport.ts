@@ -1,7 +1,8 @@
 /**
  * The NATS JetStream transport: a stream per topic, a durable pull consumer per subscription, KV
  * leases for the single-active subscription types. See names.ts (layout), codec.ts (headers),
- * group.ts (subscription types), consumer.ts (ack / nack / ack timeout / dead letter), reader.ts.
+ * group.ts (subscription types), consumer.ts (ack / nack / ack timeout / dead letter), reader.ts,
+ * pub-acks.ts (publishes and their PubAcks), write-batcher.ts (one socket write per turn).
  *
  * @example
  * // requires: a nats-server with JetStream on 127.0.0.1:4222 (npm run nats)
@@ -73,8 +74,9 @@ export async function createNatsTransport(options: NatsTransportOptions = {}): P
       name: options.name ?? "rtml",
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
-      // Every request (each JetStream publish is one) would otherwise build two Error objects with stack
-      // traces up front: measured as 40% of the client's CPU per event. Failures still carry their cause.
+      // Every request (pull fetches, KV and API calls; publishes were too before pub-acks.ts) would
+      // otherwise build two Error objects with stack traces up front: measured as 40% of the client's CPU
+      // per event. Failures still carry their cause.
       noAsyncTraces: true,
     });
   } catch (err) {
