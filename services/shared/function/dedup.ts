@@ -38,6 +38,11 @@ export function createDedupWindow(capacity: number): DedupWindow {
   /** Staged ids not yet confirmed (a batch stages several before one commit), and the ids they evict. */
   const pending = new Set<string>();
   const evicting = new Set<string>();
+  /** The commit of a staged id ended (either way): it and its evictions are no longer pending. */
+  const unstage = (eventId: string, evicted: string[] | undefined): void => {
+    pending.delete(eventId);
+    if (evicted !== undefined) for (const old of evicted) evicting.delete(old);
+  };
   return {
     get size() {
       return seen.size;
@@ -58,13 +63,9 @@ export function createDedupWindow(capacity: number): DedupWindow {
       }
       return evicted;
     },
-    abort(eventId, evicted) {
-      pending.delete(eventId);
-      if (evicted !== undefined) for (const old of evicted) evicting.delete(old);
-    },
+    abort: unstage,
     confirm(eventId, evicted) {
-      pending.delete(eventId);
-      if (evicted !== undefined) for (const old of evicted) evicting.delete(old);
+      unstage(eventId, evicted);
       if (!seen.has(eventId)) {
         seen.add(eventId);
         order.push(eventId);

@@ -201,17 +201,14 @@ export function createStateStore(transport: Transport, changelogTopic: string, o
       } else {
         const sends: Promise<unknown>[] = [];
         try {
-          let deferred: [string, unknown][] | undefined;
-          if (commitLast !== undefined) {
-            for (const [key, value] of changes) if (commitLast(key)) (deferred ??= []).push([key, value]);
-          }
+          const first: [string, unknown][] = [];
+          const deferred: [string, unknown][] = [];
+          for (const entry of changes) (commitLast?.(entry[0]) === true ? deferred : first).push(entry);
           // The deferred records also travel on each first record (THEN), so the commit is atomic on
           // restore: whichever of its records is read first brings the deferred ones with it.
-          const options = deferred === undefined ? undefined : { properties: { [THEN]: JSON.stringify(deferred.map(([k, v]) => [k, v === DELETED ? null : v])) } };
-          for (const [key, value] of changes) {
-            if (deferred === undefined || !commitLast!(key)) sends.push(transport.publish(changelogTopic, encode(value), { key, ...options }));
-          }
-          if (deferred !== undefined) {
+          const options = deferred.length === 0 ? undefined : { properties: { [THEN]: JSON.stringify(deferred.map(([k, v]) => [k, v === DELETED ? null : v])) } };
+          for (const [key, value] of first) sends.push(transport.publish(changelogTopic, encode(value), { key, ...options }));
+          if (deferred.length > 0) {
             await Promise.all(sends);
             for (const [key, value] of deferred) sends.push(transport.publish(changelogTopic, encode(value), { key }));
           }

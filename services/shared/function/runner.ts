@@ -12,6 +12,7 @@ import { context, type Span } from "@opentelemetry/api";
 import { RtmlError } from "../errors.ts";
 import { createLogger } from "../logger.ts";
 import { noopMetrics } from "../metrics.ts";
+import { isThenable } from "../thenable.ts";
 import { Props } from "../topics.ts";
 import type { InboundMessage, Subscription } from "../transport/transport.ts";
 import { MessageContext, noState, publishAll, type ContextShared } from "./context.ts";
@@ -26,10 +27,6 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const IDLE_QUEUE: InboundMessage[] = [];
 /** Orders keyless messages by event id when deduplicating, so two copies never run concurrently. */
 const EVENT_ID_ORDER = "\u0001event-id\u0000";
-
-function isThenable(value: unknown): value is PromiseLike<void> {
-  return value !== undefined && value !== null && typeof (value as PromiseLike<void>).then === "function";
-}
 
 export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner {
   if (cfg.inputs.length === 0) throw new RtmlError("INVALID_ARGUMENT", `function ${cfg.name}: no input topics`);

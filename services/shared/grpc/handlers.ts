@@ -13,6 +13,7 @@ import type {
 } from "@grpc/grpc-js";
 import type { Readable } from "node:stream";
 import { RtmlError } from "../errors.ts";
+import { isThenable } from "../thenable.ts";
 import { toGrpcStatus } from "./status.ts";
 
 export interface CallContext {
@@ -108,9 +109,6 @@ class GrpcCallContext implements CallContext {
 }
 
 export type Unary<Req, Res> = (request: Req, ctx: CallContext) => Res | Promise<Res>;
-
-const isThenable = (v: unknown): v is PromiseLike<unknown> =>
-  v !== null && (typeof v === "object" || typeof v === "function") && typeof (v as { then?: unknown }).then === "function";
 
 /**
  * A unary handler from a function returning the response or a promise of it. The function runs

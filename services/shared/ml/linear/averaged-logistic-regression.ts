@@ -97,7 +97,7 @@ export class AveragedLogisticRegression implements Classifier {
     const t = ++this.#n;
     const mu = t <= this.#start ? 1 : Math.max(1 / (t - this.#start), this.#window === null ? 0 : 1 / this.#window);
     const avg = this.#avgWeights;
-    for (const [key, wi] of this.#sgd.weights) {
+    for (const [key, wi] of this.#sgd.weightsView) {
       const a = avg.get(key) ?? 0;
       avg.set(key, mu === 1 ? wi : a + mu * (wi - a));
     }

@@ -76,6 +76,11 @@ export class LogisticRegression implements Classifier {
     return new Map(this.#weights);
   }
 
+  /** Current weights, live and not copied: for wrappers reading them on every update (AveragedLogisticRegression). */
+  get weightsView(): ReadonlyMap<string, number> {
+    return this.#weights;
+  }
+
   /** Current intercept. */
   get intercept(): number {
     return this.#intercept;

@@ -104,7 +104,7 @@ export function createPubAcks(nc: NatsConnection, options: PubAcksOptions = {}):
     publish(subject, payload, headers, stream) {
       if (closed !== undefined) return Promise.reject(closed);
       const h = headers ?? natsHeaders();
-      h.set("Nats-Expected-Stream", stream);
+      h.append("Nats-Expected-Stream", stream); // codec.ts never writes it: no earlier value to replace
       const id = next++;
       return new Promise<number>((resolve, reject) => {
         pending.set(id, { resolve, reject, deadline: performance.now() + timeoutMs });
