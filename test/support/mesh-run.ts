@@ -27,6 +27,8 @@ export interface MeshRunOptions {
   env?: Record<string, string>;
   /** Collect FeatureVector.raw per event id (sets RTML_FEATURE_EMIT_RAW=true). */
   collectRaw?: boolean;
+  /** Collect each event's first prediction as `label@modelVersion`. */
+  collectPredictions?: boolean;
   /** Runs beside the feed; gets the mesh and the events acknowledged by ingest so far. */
   faults?: (mesh: MeshProcesses, fed: () => number) => Promise<void>;
   /** Default 30 s. */
@@ -55,27 +57,29 @@ export interface MeshRunSummary extends LedgerCounts {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-/** Collects FeatureVector.raw by event id from a subscription of its own. */
-async function collectRaw(transport: Transport) {
-  const raw = new Map<string, string>();
+/**
+ * The first value per event id on `topic`, from a subscription of its own; later copies (at-least-once
+ * redeliveries) are counted, and those whose value differs from the first are listed.
+ */
+export async function collectByEvent(transport: Transport, topic: string, subscription: string, decode: (payload: Uint8Array) => { eventId: string; value: string }) {
+  const values = new Map<string, string>();
   const mismatches: string[] = [];
   let duplicates = 0;
-  const sub: Subscription = await transport.subscribe(Topics.features, { subscription: "rtml-test-raw", type: "exclusive", receiverQueueSize: 1000 });
+  const sub: Subscription = await transport.subscribe(topic, { subscription, type: "exclusive", receiverQueueSize: 1000 });
   const loop = (async () => {
     for await (const msg of sub) {
-      const fv = codecs.featureVector.decode(msg.payload);
-      const text = JSON.stringify(fv.raw ?? {});
-      const before = raw.get(fv.eventId);
-      if (before === undefined) raw.set(fv.eventId, text);
+      const { eventId, value } = decode(msg.payload);
+      const before = values.get(eventId);
+      if (before === undefined) values.set(eventId, value);
       else {
         duplicates++;
-        if (before !== text) mismatches.push(fv.eventId);
+        if (before !== value) mismatches.push(eventId);
       }
       await msg.ack();
     }
   })();
   return {
-    raw,
+    values,
     mismatches,
     duplicates: () => duplicates,
     async close() {
@@ -85,16 +89,32 @@ async function collectRaw(transport: Transport) {
   };
 }
 
-export async function runMeshProcesses(options: MeshRunOptions): Promise<MeshRunSummary & { raw?: Map<string, string>; inspected?: unknown }> {
+/** FeatureVector.raw by event id (as JSON). */
+const collectRaw = (transport: Transport) =>
+  collectByEvent(transport, Topics.features, "rtml-test-raw", (payload) => {
+    const fv = codecs.featureVector.decode(payload);
+    return { eventId: fv.eventId, value: JSON.stringify(fv.raw ?? {}) };
+  });
+
+/** Each event's first prediction as `label@modelVersion` (the model version that scored it). */
+export const collectPredictions = (transport: Transport) =>
+  collectByEvent(transport, Topics.predictions, "rtml-test-predictions", (payload) => {
+    const p = codecs.prediction.decode(payload);
+    return { eventId: p.eventId, value: `${p.label}@${p.modelVersion}` };
+  });
+
+export async function runMeshProcesses(options: MeshRunOptions): Promise<MeshRunSummary & { raw?: Map<string, string>; predictionsByEvent?: Map<string, string>; inspected?: unknown }> {
   const env = { ...options.brokerEnv, RTML_DATASET: options.dataset, ...options.env, ...(options.collectRaw ? { RTML_FEATURE_EMIT_RAW: "true" } : {}) };
   const config = loadConfig({ ...env, RTML_LOG_LEVEL: "warn" });
   const transport = await createTransport(config, { name: "rtml-test-ledger" });
   let mesh: MeshProcesses | undefined;
   let ledger: Ledger | undefined;
   let raw: Awaited<ReturnType<typeof collectRaw>> | undefined;
+  let predictions: Awaited<ReturnType<typeof collectPredictions>> | undefined;
   try {
     ledger = await createLedger(transport, rejectCodeName);
     raw = options.collectRaw ? await collectRaw(transport) : undefined;
+    predictions = options.collectPredictions ? await collectPredictions(transport) : undefined;
     mesh = await startMeshProcesses({ env, logDir: options.logDir });
     const m = mesh;
     let fed = 0;
@@ -108,8 +128,10 @@ export async function runMeshProcesses(options: MeshRunOptions): Promise<MeshRun
     await ledger.waitFor(feed.events, options.drainIdleMs ?? 30_000);
     const elapsed = (performance.now() - started) / 1000;
     await new Promise((r) => setTimeout(r, 200)); // labels still in flight
-    // The raw collector reads `features` on its own subscription: let it catch up with the ledger.
-    for (const until = Date.now() + 10_000; raw !== undefined && raw.raw.size < ledger.predicted.size && Date.now() < until; ) {
+    // The collectors read on subscriptions of their own: let them catch up with the ledger.
+    const predicted = ledger.predicted.size;
+    const behind = () => [raw, predictions].some((c) => c !== undefined && c.values.size < predicted);
+    for (const until = Date.now() + 10_000; behind() && Date.now() < until; ) {
       await new Promise((r) => setTimeout(r, 50));
     }
     const inspected = await options.inspect?.(m);
@@ -128,10 +150,11 @@ export async function runMeshProcesses(options: MeshRunOptions): Promise<MeshRun
       feature_mismatches: raw?.mismatches ?? [],
       log_dir: m.logDir,
     };
-    return { ...summary, ...(raw ? { raw: raw.raw } : {}), inspected };
+    return { ...summary, ...(raw ? { raw: raw.values } : {}), ...(predictions ? { predictionsByEvent: predictions.values } : {}), inspected };
   } finally {
     await mesh?.stop();
     await raw?.close().catch(() => undefined);
+    await predictions?.close().catch(() => undefined);
     await ledger?.close().catch(() => undefined);
     await transport.close();
   }
