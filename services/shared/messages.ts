@@ -228,6 +228,14 @@ root.resolveAll();
 /** The loaded protobuf root (also used by the gRPC layer for service definitions). */
 export const protoRoot: protobuf.Root = root;
 
+/**
+ * The bytes as a Buffer view (no copy): protobufjs then reads strings with Node's native UTF-8 decoder
+ * (`BufferReader`) instead of its JavaScript one, which was ~5% of the embedded mesh's CPU.
+ */
+function asBuffer(bytes: Uint8Array): Uint8Array {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 function createCodec<T>(typeName: string, wire?: { to(m: Partial<T>): object; from(w: never): T }): Codec<T> {
   const type = root.lookupType(typeName);
   const fail = (cause: unknown): never => {
@@ -239,7 +247,7 @@ function createCodec<T>(typeName: string, wire?: { to(m: Partial<T>): object; fr
       encode: (message) => type.encode(message as Record<string, unknown>).finish(),
       decode: (bytes) => {
         try {
-          return type.decode(bytes) as unknown as T;
+          return type.decode(asBuffer(bytes)) as unknown as T;
         } catch (cause) {
           return fail(cause);
         }
@@ -252,7 +260,7 @@ function createCodec<T>(typeName: string, wire?: { to(m: Partial<T>): object; fr
     decode: (bytes) => {
       let decoded;
       try {
-        decoded = type.decode(bytes);
+        decoded = type.decode(asBuffer(bytes));
       } catch (cause) {
         return fail(cause);
       }
