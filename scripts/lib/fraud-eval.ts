@@ -26,12 +26,15 @@
  * reproduce the bundled weeks row for row) stream first, through the same feature service and model with
  * the same 7-day label delay; only the test week is scored, as without.
  *
- * Validation (with at least 14 days of history): the handbook's chapter 5 selects models on the same
- * protocol shifted back one week per period, i.e. train 07-11…07-17, delay 07-18…07-24, "test" 07-25…07-31.
- * The same pass scores that validation week too, with the same known-compromised rule relative to it
- * (frauds of 07-11…07-17, then those of the delay-week days up to test day d − 1 − 7), so a set-up can be
- * picked by its validation figures (`selectByValidation`) and reported on the test week, which the choice
- * never saw. Validation-week rows are scored by models that learned the history up to 7 days before them.
+ * Validation (with at least 14 days of history): the handbook's chapter 5 selects models by prequential
+ * validation: the test protocol shifted back two weeks (train 07-11…07-17, delay 07-18…07-24, "test"
+ * 07-25…07-31), and `VALIDATION_FOLDS` (4, the handbook's `n_folds`) such folds, each one week before the
+ * previous ("test" weeks 07-25, 07-18, 07-11, 07-04), their metrics averaged. The same pass scores every
+ * fold's week too, with the same known-compromised rule relative to it (frauds of its train week, then
+ * those of its delay-week days up to test day d − 1 − 7), so a set-up can be picked by its validation
+ * figures (`selectByValidation`: the mean over the folds, or the latest fold alone) and reported on the
+ * test week, which the choice never saw. Validation rows are scored by models that learned the history up
+ * to 7 days before them. A fold is used only when the history holds its train and delay weeks.
  */
 import { spawnSync } from "node:child_process";
 import { createReadStream, existsSync, readFileSync } from "node:fs";
@@ -150,6 +153,9 @@ async function readPrecomputed(files: string[]): Promise<Map<string, Row>> {
   return out;
 }
 
+/** Prequential validation folds, as the handbook's model selection (chapter 5, `n_folds = 4`). */
+export const VALIDATION_FOLDS = 4;
+
 /** The handbook's figures on one scored week, known-compromised cards removed. */
 export interface WeekMetrics {
   rows_scored: number;
@@ -174,10 +180,14 @@ export interface FraudEvalResult {
   card_precision_at_100: number;
   recall_at_1pct_alerts: number;
   /**
-   * The validation week 07-25…07-31 (train 07-11…07-17, delay 07-18…07-24, the test protocol shifted back
-   * two weeks); null with fewer than 14 days of history.
+   * The latest validation fold, 07-25…07-31 (train 07-11…07-17, delay 07-18…07-24, the test protocol
+   * shifted back two weeks); null with fewer than 14 days of history.
    */
   validation: WeekMetrics | null;
+  /** Every validation fold, latest first (07-25, 07-18, 07-11, 07-04), as far as the history reaches. */
+  validation_folds: (WeekMetrics & { from: string })[];
+  /** The folds' mean figures (the handbook's prequential validation); null without folds. */
+  validation_mean: Pick<WeekMetrics, "roc_auc" | "average_precision" | "card_precision_at_100"> | null;
   /** Test week: share of rows where our value equals the data's column (|Δ| ≤ 1e-9·max(1,|v|)). */
   feature_match_test_week: Record<string, number>;
   /** Over the reproducible columns (all but the 30-day ones, which need history before 07-25). */
@@ -210,9 +220,12 @@ export async function runFraudEvals(options: Omit<FraudEvalOptions, "createModel
   let startDay = Infinity;
   for (const r of pre.values()) startDay = Math.min(startDay, r.day);
   const testFrom = startDay + 14;
-  // The validation week is the bundled train week; its train and delay weeks are the last 14 history days.
-  const validate = history.length >= 14;
-  const validFrom = startDay;
+  // The latest validation fold's week is the bundled train week; its train and delay weeks are the last 14
+  // history days. Each earlier fold needs one more week of history.
+  const folds: number[] = [];
+  for (let k = 0; k < VALIDATION_FOLDS && history.length >= 14 + 7 * k; k++) folds.push(startDay - 7 * k);
+  const validate = folds.length > 0;
+  const firstFold = validate ? Math.min(...folds) : startDay;
   const delayMs = (options.labelDelayDays ?? 7) * DAY;
   const mode = options.features ?? "service";
   if (mode === "precomputed" && history.length > 0) throw new Error("history has no precomputed columns: use features: \"service\"");
@@ -221,7 +234,10 @@ export async function runFraudEvals(options: Omit<FraudEvalOptions, "createModel
   const schema = { ...data.schema, features: { ...data.schema.features, completeWindowsOnly: options.completeWindowsOnly ?? true } };
   const feature = createFeatureService({ schema, emitRaw: true });
   const ctx = createTestContext({ jsonState: false, decode: false });
-  const setups = Object.entries(models).map(([setup, create]) => ({ setup, model: create(), scores: new Map<string, number>() }));
+  // Scores by row: one shared index of the scored rows, one array of doubles per set-up (a Map per set-up
+  // would box every score: 78 set-ups × 335k rows).
+  const scoredIndex = new Map<string, number>();
+  const setups = Object.entries(models).map(([setup, create]) => ({ setup, model: create(), scores: [] as number[] }));
   const names = Object.keys(HANDBOOK_FEATURES);
   const pending: { at: number; x: Features; y: boolean; label: Label }[] = [];
   let head = 0;
@@ -252,9 +268,9 @@ export async function runFraudEvals(options: Omit<FraudEvalOptions, "createModel
     const row = pre.get(event.eventId);
     if (!row) {
       historyEvents++;
-      // Kept for the validation week's known-compromised cards (its train and delay weeks).
+      // Kept for the validation folds' weeks and their known-compromised cards (their train and delay weeks).
       const day = Number(r.fields.TX_TIME_DAYS);
-      if (validate && day >= validFrom - 14) pre.set(event.eventId, { day, customer: r.entityId, fraud: r.label === "true" });
+      if (validate && day >= firstFold - 14) pre.set(event.eventId, { day, customer: r.entityId, fraud: r.label === "true" });
     }
     const x: Features = {};
     names.forEach((n, i) => {
@@ -268,8 +284,9 @@ export async function runFraudEvals(options: Omit<FraudEvalOptions, "createModel
         if (v !== undefined && same(v, row.pre![i]!)) match[n]!++;
       });
     }
-    if (row && (row.day >= testFrom || (validate && row.day < validFrom + 7))) {
-      for (const m of setups) m.scores.set(event.eventId, m.model.predictProbaOne(x).get(true) ?? 0);
+    if (row && (row.day >= testFrom || (validate && row.day >= firstFold && row.day < startDay + 7))) {
+      scoredIndex.set(event.eventId, scoredIndex.size);
+      for (const m of setups) m.scores.push(m.model.predictProbaOne(x).get(true) ?? 0);
     }
     const y = r.label === "true";
     pending.push({ at: t + delayMs, x, y, label: { eventId: event.eventId, entityId: r.entityId, label: r.label!, eventTimeMs: t, labelTimeMs: t + delayMs } });
@@ -282,8 +299,12 @@ export async function runFraudEvals(options: Omit<FraudEvalOptions, "createModel
   const rates = Object.fromEntries(names.map((n) => [n, match[n]! / testRows]));
   const reproducible = names.filter((n) => !n.includes("30DAY"));
   const seconds = (performance.now() - t0) / 1000;
+  const dayName = (day: number) => new Date(Date.UTC(2018, 3, 1) + day * DAY).toISOString().slice(0, 10);
   return setups.map(({ setup, model, scores }) => {
-    const test = score(pre, scores, testFrom);
+    const scoreOf = (id: string) => scores[scoredIndex.get(id)!]!;
+    const test = score(pre, scoreOf, testFrom);
+    const validationFolds = folds.map((from) => ({ from: dayName(from), ...score(pre, scoreOf, from) }));
+    const mean = (k: "roc_auc" | "average_precision" | "card_precision_at_100") => validationFolds.reduce((a, f) => a + f[k], 0) / validationFolds.length;
     return {
       setup,
       model: model.kind === "Pipeline" ? JSON.stringify((model.params as { model: { kind: string } }).model.kind) : model.kind,
@@ -298,7 +319,9 @@ export async function runFraudEvals(options: Omit<FraudEvalOptions, "createModel
       average_precision: test.average_precision,
       card_precision_at_100: test.card_precision_at_100,
       recall_at_1pct_alerts: test.recall_at_1pct_alerts,
-      validation: validate ? score(pre, scores, validFrom) : null,
+      validation: validate ? validationFolds[0]! : null,
+      validation_folds: validationFolds,
+      validation_mean: validate ? { roc_auc: mean("roc_auc"), average_precision: mean("average_precision"), card_precision_at_100: mean("card_precision_at_100") } : null,
       feature_match_test_week: rates,
       feature_match_reproducible: reproducible.reduce((s, n) => s + match[n]!, 0) / (reproducible.length * testRows),
       feature_match_all: names.reduce((s, n) => s + match[n]!, 0) / (names.length * testRows),
@@ -313,15 +336,22 @@ export async function runFraudEvals(options: Omit<FraudEvalOptions, "createModel
 export type SelectionMetric = "roc_auc" | "average_precision" | "card_precision_at_100";
 
 /**
- * The set-up with the best validation figure (the first on a tie, so list the simpler set-ups first).
- * Throws without validation figures (fewer than 14 days of history).
+ * The set-up with the best validation figure (the first on a tie, so list the simpler set-ups first):
+ * `over` "folds" (default) is the mean over the prequential folds, the handbook's choice; "latest" the
+ * latest fold alone. Throws without validation figures (fewer than 14 days of history).
  */
-export function selectByValidation<T extends Pick<FraudEvalResult, "validation">>(results: readonly T[], metric: SelectionMetric = "roc_auc"): T {
+export function selectByValidation<T extends Pick<FraudEvalResult, "validation" | "validation_mean">>(
+  results: readonly T[],
+  metric: SelectionMetric = "roc_auc",
+  over: "folds" | "latest" = "folds",
+): T {
+  const figure = (r: T) => {
+    const v = over === "folds" ? r.validation_mean : r.validation;
+    if (!v) throw new Error("selection needs the validation week: run with at least 14 days of history");
+    return v[metric];
+  };
   let best: T | undefined;
-  for (const r of results) {
-    if (!r.validation) throw new Error("selection needs the validation week: run with at least 14 days of history");
-    if (!best || r.validation[metric] > best.validation![metric]) best = r;
-  }
+  for (const r of results) if (!best || figure(r) > figure(best)) best = r;
   if (!best) throw new Error("no set-ups to select from");
   return best;
 }
@@ -333,7 +363,7 @@ export function selectByValidation<T extends Pick<FraudEvalResult, "validation">
  * `start_train + delta_train + d − 1`: the delay week's days, one more each test day). Card precision@100
  * is the mean over the 7 days.
  */
-function score(rows: Map<string, Row>, scores: Map<string, number>, from: number): WeekMetrics {
+function score(rows: Map<string, Row>, scoreOf: (id: string) => number, from: number): WeekMetrics {
   const auc = new ExactROCAUC();
   const ap = new AveragePrecision();
   const recall = new RecallAtBudget({ fraction: 0.01 });
@@ -351,7 +381,7 @@ function score(rows: Map<string, Row>, scores: Map<string, number>, from: number
     const cards = new Map<string, { score: number; fraud: boolean }>();
     for (const [id, r] of byDay.get(from + d) ?? []) {
       if (known.has(r.customer)) continue;
-      const s = scores.get(id)!;
+      const s = scoreOf(id);
       auc.update(r.fraud, s);
       ap.update(r.fraud, s);
       recall.update(r.fraud, s);
