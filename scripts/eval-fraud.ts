@@ -27,7 +27,7 @@ const { values } = parseArgs({
 });
 const historyDays = values["history-days"] === undefined ? undefined : Number(values["history-days"]);
 if (historyDays !== undefined && !(Number.isInteger(historyDays) && historyDays >= 0)) throw new Error(`--history-days: a whole number of days, got ${values["history-days"]}`);
-if (values.select && historyDays !== undefined && historyDays < 14) throw new Error("--select needs at least 14 days of history (the validation week's train and delay weeks)");
+if (values.select && historyDays !== undefined && historyDays < 14) throw new Error("--select needs at least 14 days of history (the latest validation fold's train and delay weeks)");
 const history = values.history || values.select || historyDays !== undefined ? ensureFraudHistory(historyDays) : undefined;
 /** `--drop 30d` leaves out the four 30-day windows; otherwise a comma-separated list of handbook names. */
 const dropList = values.drop === "30d" ? ["CUSTOMER_ID_NB_TX_30DAY_WINDOW", "CUSTOMER_ID_AVG_AMOUNT_30DAY_WINDOW", "TERMINAL_ID_NB_TX_30DAY_WINDOW", "TERMINAL_ID_RISK_30DAY_WINDOW"]

@@ -265,12 +265,14 @@ export async function runFraudEvals(options: Omit<FraudEvalOptions, "createModel
     };
     void feature.process(event, ctx);
     const [fv] = ctx.take<FeatureVector>(Topics.features, codecs.featureVector);
-    const row = pre.get(event.eventId);
+    let row = pre.get(event.eventId);
     if (!row) {
       historyEvents++;
       // Kept for the validation folds' weeks and their known-compromised cards (their train and delay weeks).
-      const day = Number(r.fields.TX_TIME_DAYS);
-      if (validate && day >= firstFold - 14) pre.set(event.eventId, { day, customer: r.entityId, fraud: r.label === "true" });
+      const days = r.fields.TX_TIME_DAYS;
+      const day = typeof days?.number === "number" ? days.number : Number.NaN;
+      if (validate && !Number.isInteger(day)) throw new Error(`fraud eval: event ${r.eventId} has no TX_TIME_DAYS`);
+      if (validate && day >= firstFold - 14) pre.set(event.eventId, (row = { day, customer: r.entityId, fraud: r.label === "true" }));
     }
     const x: Features = {};
     names.forEach((n, i) => {
@@ -303,7 +305,11 @@ export async function runFraudEvals(options: Omit<FraudEvalOptions, "createModel
   return setups.map(({ setup, model, scores }) => {
     const scoreOf = (id: string) => scores[scoredIndex.get(id)!]!;
     const test = score(pre, scoreOf, testFrom);
-    const validationFolds = folds.map((from) => ({ from: dayName(from), ...score(pre, scoreOf, from) }));
+    const validationFolds = folds.map((from) => {
+      const week = score(pre, scoreOf, from);
+      if (week.rows_scored === 0) throw new Error(`fraud eval: validation fold ${dayName(from)} scored no rows`);
+      return { from: dayName(from), ...week };
+    });
     const mean = (k: "roc_auc" | "average_precision" | "card_precision_at_100") => validationFolds.reduce((a, f) => a + f[k], 0) / validationFolds.length;
     return {
       setup,
@@ -347,7 +353,7 @@ export function selectByValidation<T extends Pick<FraudEvalResult, "validation" 
 ): T {
   const figure = (r: T) => {
     const v = over === "folds" ? r.validation_mean : r.validation;
-    if (!v) throw new Error("selection needs the validation week: run with at least 14 days of history");
+    if (!v) throw new Error("selection needs a validation fold: run with at least 14 days of history");
     return v[metric];
   };
   let best: T | undefined;

@@ -4,7 +4,8 @@
  * the bundled weeks row for row), then the three bundled weeks, stream through our feature service and the
  * models, labels revealed 7 days late. Pins the feature service's golden figures (all 15 columns, the 30-day
  * windows and delayed terminal risks included, equal the data's own on the test week) and floors under the
- * validation- and test-week figures of the set-ups the validation week selects (docs/benchmarks.md).
+ * validation (mean of the 4 prequential folds) and test-week figures of the set-ups the validation selects
+ * (docs/benchmarks.md).
  * Slow: about 1.3 M events through the feature service, 4-5 minutes on the 2-core machine.
  *
  * The history is generated when missing (scripts/fraud/provision-history.sh: a venv from PyPI, then about
@@ -45,25 +46,29 @@ test("the candidate grid: 36 LR set-ups and 3 rate ensembles, on raw and on log 
 test("fraud handbook, online, with the regenerated history: all 15 features match; the selected set-ups' figures", { timeout: 1_200_000 }, async (t) => {
   const files = history(t);
   if (!files) return;
-  // One pass of the stream for the set-ups asserted on: the picks by validation AUC (the 8-member rate
-  // ensemble on log amounts) and by validation AP, and `lr-avg` (AveragedLogisticRegression's defaults, what
+  // One pass of the stream for the set-ups asserted on: the picks by validation AUC (rate 0.03, ~100k-update
+  // average, log amounts) and by validation AP, and `lr-avg` (AveragedLogisticRegression's defaults, what
   // `rtml up --model lr-avg` runs).
   const byAuc = FRAUD_SELECTED.roc_auc;
   const byAp = FRAUD_SELECTED.average_precision;
   const results = await runFraudEvals({ history: files }, { [byAuc]: FRAUD_MODELS[byAuc]!, [byAp]: FRAUD_MODELS[byAp]!, "lr-avg": FRAUD_MODELS["lr-avg"]! });
   for (const r of results) {
-    console.log(JSON.stringify({ setup: r.setup, validation: r.validation, roc_auc: r.roc_auc, average_precision: r.average_precision, card_precision_at_100: r.card_precision_at_100, feature_match_all: r.feature_match_all, seconds: r.seconds }));
+    console.log(JSON.stringify({ setup: r.setup, validation_mean: r.validation_mean, validation: r.validation, roc_auc: r.roc_auc, average_precision: r.average_precision, card_precision_at_100: r.card_precision_at_100, feature_match_all: r.feature_match_all, seconds: r.seconds }));
   }
   const [auc, ap, avg] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
   assert.equal(auc.history_days, 115);
   assert.equal(auc.history_events, 1_102_483);
   assert.equal(auc.events, 1_102_483 + 201_295);
   assert.equal(auc.test_rows, 67_080);
-  // Known-compromised cards removed (the handbook's rule), on the test week and on the validation week.
+  // Known-compromised cards removed (the handbook's rule), on the test week and on each validation fold.
   assert.equal(auc.test_rows_scored, 58_264);
   assert.equal(auc.test_frauds_scored, 385);
-  assert.equal(auc.validation?.rows_scored, 67_240);
-  assert.equal(auc.validation?.frauds_scored, 598);
+  // The handbook's prequential validation: 4 folds, each "test" week one week before the previous, each
+  // with its own known-compromised cards removed.
+  assert.deepEqual(auc.validation_folds.map((f) => [f.from, f.rows_scored, f.frauds_scored]), [
+    ["2018-07-25", 58_505, 374], ["2018-07-18", 57_931, 351], ["2018-07-11", 57_800, 411], ["2018-07-04", 57_182, 416],
+  ]);
+  assert.deepEqual(auc.validation, auc.validation_folds[0]);
   // All 15 columns, the 30-day ones and the delayed terminal risks included, equal the data's own (without
   // the history the 30-day ones match on 0-90% of rows); the 2 rows short of 100% in the customer columns
   // are same-timestamp ties, as without the history. The 11 columns that need no history: >= 99.99% too.
@@ -73,16 +78,16 @@ test("fraud handbook, online, with the regenerated history: all 15 features matc
     if (n.startsWith("CUSTOMER_ID_")) assert.ok(rate >= 0.9999, `${n}: ${rate}`);
     else assert.equal(rate, 1, n);
   }
-  // Floors that catch regressions (the stream and these models are deterministic). Measured, validation
-  // then test week: lr-mix-ens-logamt 0.8959 / 0.6493, 0.8630 / 0.6022; lr-0.02-avg50k 0.8884 / 0.6667,
-  // 0.8717 / 0.6049; lr-avg 0.8886 / 0.6650, 0.8704 / 0.6090. The handbook's batch LR: 0.871 / 0.606 on
-  // the test week.
+  // Floors that catch regressions (the stream and these models are deterministic). Measured, validation (mean
+  // over the 4 folds) then test week, AUC / AP: lr-0.03-avg100k-logamt 0.8675 / 0.5835, 0.8650 / 0.6061;
+  // lr-0.015-avg100k 0.8655 / 0.6173, 0.8713 / 0.6075; lr-avg 0.8647 / 0.6169, 0.8704 / 0.6090. The
+  // handbook's batch LR: 0.871 / 0.606 on the test week.
   const floor = (r: typeof auc, valid: [number, number], test: [number, number]) => {
-    const v = r.validation!;
+    const v = r.validation_mean!;
     assert.ok(v.roc_auc >= valid[0] && v.average_precision >= valid[1], `${r.setup}, validation: AUC ${v.roc_auc}, AP ${v.average_precision}`);
     assert.ok(r.roc_auc >= test[0] && r.average_precision >= test[1], `${r.setup}, test: AUC ${r.roc_auc}, AP ${r.average_precision}`);
   };
-  floor(auc, [0.894, 0.645], [0.861, 0.598]);
-  floor(ap, [0.886, 0.66], [0.869, 0.60]);
-  floor(avg, [0.886, 0.66], [0.868, 0.605]);
+  floor(auc, [0.866, 0.58], [0.863, 0.603]);
+  floor(ap, [0.864, 0.614], [0.869, 0.604]);
+  floor(avg, [0.863, 0.614], [0.868, 0.605]);
 });
