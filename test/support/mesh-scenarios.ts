@@ -57,7 +57,11 @@ export async function agreementScenario(brokerEnv: Record<string, string>): Prom
   const embedded = runUp(
     { dataset: AGREEMENT.dataset, maxEvents: AGREEMENT.events, rate: AGREEMENT.rate, labelDelay: AGREEMENT.labelDelay, json: true },
     loadConfig({}), memory, quiet,
-  ).finally(async () => {
+  ).then(async (summary) => {
+    // The collector reads on a subscription of its own: let it catch up with runUp's ledger.
+    for (const until = Date.now() + 10_000; collector.values.size < summary.predictions && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+    return summary;
+  }).finally(async () => {
     await collector.close();
     await memory.close();
   });
