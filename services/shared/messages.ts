@@ -241,7 +241,8 @@ class StrictBufferReader extends protobuf.BufferReader {
     const end = start + length;
     if (end > this.len) throw new RangeError(`index out of range: ${start} + ${length} > ${this.len}`);
     this.pos = end;
-    return (this.buf as Buffer).toString("utf8", start, end);
+    // utf8Slice: Buffer's own decoder without toString's argument handling (protobufjs uses it too).
+    return (this.buf as Buffer & { utf8Slice(start: number, end: number): string }).utf8Slice(start, end);
   }
 }
 
