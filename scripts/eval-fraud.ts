@@ -11,7 +11,7 @@
  */
 import { parseArgs } from "node:util";
 import { FRAUD_GRID, FRAUD_MODELS } from "./fraud/models.ts";
-import { ensureFraudHistory, runFraudEvals, selectByValidation, type FraudEvalResult, type SelectionMetric } from "./lib/fraud-eval.ts";
+import { ensureFraudHistory, runFraudEvals, selectByValidation, type SelectionMetric } from "./lib/fraud-eval.ts";
 
 const { values } = parseArgs({
   options: {
@@ -44,24 +44,19 @@ for (const r of out) process.stderr.write(JSON.stringify(r) + "\n");
 const figures = (m: { roc_auc: number; average_precision: number; card_precision_at_100: number }) =>
   `AUC ${m.roc_auc.toFixed(4)}  AP ${m.average_precision.toFixed(4)}  CP@100 ${m.card_precision_at_100.toFixed(3)}`;
 const METRIC_NAMES: Record<SelectionMetric, string> = { roc_auc: "AUC", average_precision: "AP", card_precision_at_100: "CP@100" };
-/** Picks by "<metric>" (mean over the folds) and "<metric>_latest_fold". */
-const selected: Record<string, FraudEvalResult & { setup: string }> = {};
-if (values.select) {
-  for (const over of ["folds", "latest"] as const) {
-    for (const metric of Object.keys(METRIC_NAMES) as SelectionMetric[]) selected[over === "folds" ? metric : `${metric}_latest_fold`] = selectByValidation(out, metric, over);
-  }
-}
-if (values.json) process.stdout.write(JSON.stringify(values.select ? { results: out, selected_by: Object.fromEntries(Object.entries(selected).map(([k, r]) => [k, r.setup])) } : out) + "\n");
+/** Picks by each metric, over the folds' mean and over the latest fold; `key` names it in the JSON. */
+const picks = !values.select ? [] : (["folds", "latest"] as const).flatMap((over) => (Object.keys(METRIC_NAMES) as SelectionMetric[]).map((metric) => ({
+  key: over === "folds" ? metric : `${metric}_latest_fold`, metric, over, result: selectByValidation(out, metric, over),
+})));
+if (values.json) process.stdout.write(JSON.stringify(values.select ? { results: out, selected_by: Object.fromEntries(picks.map((p) => [p.key, p.result.setup])) } : out) + "\n");
 else {
   const width = Math.max(12, ...out.map((r) => r.setup.length + 1));
   for (const r of out) {
     const valid = r.validation_mean ? `validation (${r.validation_folds.length} folds) ${figures(r.validation_mean)}, latest ${figures(r.validation!)}  |  test ` : "";
     process.stdout.write(`${r.setup.padEnd(width)} ${valid}${figures(r)}  features match ${(r.feature_match_reproducible * 100).toFixed(3)}% (all 15: ${(r.feature_match_all * 100).toFixed(3)}%)  history ${r.history_days} days  ${r.seconds.toFixed(0)}s\n`);
   }
-  for (const [key, r] of Object.entries(selected)) {
-    const latest = key.endsWith("_latest_fold");
-    const metric = METRIC_NAMES[key.replace("_latest_fold", "") as SelectionMetric];
-    const by = latest ? `latest fold's ${metric}` : `mean ${metric} over ${r.validation_folds.length} folds`;
-    process.stdout.write(`selected by validation ${by}: ${r.setup}  validation ${figures(latest ? r.validation! : r.validation_mean!)}  →  test ${figures(r)}  recall@1% ${r.recall_at_1pct_alerts.toFixed(3)}\n`);
+  for (const { metric, over, result: r } of picks) {
+    const by = over === "latest" ? `latest fold's ${METRIC_NAMES[metric]}` : `mean ${METRIC_NAMES[metric]} over ${r.validation_folds.length} folds`;
+    process.stdout.write(`selected by validation ${by}: ${r.setup}  validation ${figures(over === "latest" ? r.validation! : r.validation_mean!)}  →  test ${figures(r)}  recall@1% ${r.recall_at_1pct_alerts.toFixed(3)}\n`);
   }
 }
