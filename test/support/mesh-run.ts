@@ -14,6 +14,7 @@ import { codecs, rejectCodeName } from "../../services/shared/messages.ts";
 import { Topics } from "../../services/shared/topics.ts";
 import type { Subscription, Transport } from "../../services/shared/transport/transport.ts";
 import { feedOverGrpc } from "./mesh-feed.ts";
+import { traceLost, type LostTrace } from "./mesh-trace.ts";
 import { startMeshProcesses, type MeshProcesses } from "./mesh-processes.ts";
 
 export interface MeshRunOptions {
@@ -53,6 +54,8 @@ export interface MeshRunSummary extends LedgerCounts {
   /** Event ids whose duplicate feature vectors differ in their raw values (must be empty). */
   feature_mismatches: string[];
   log_dir: string;
+  /** When events are unaccounted: where they were found (mesh-trace.ts). */
+  lost_trace?: LostTrace;
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -125,8 +128,10 @@ export async function runMeshProcesses(options: MeshRunOptions): Promise<MeshRun
     });
     const faults = options.faults?.(m, () => fed);
     const [feed] = await Promise.all([feeding, faults]);
-    await ledger.waitFor(feed.events, options.drainIdleMs ?? 30_000);
+    const complete = await ledger.waitFor(feed.events, options.drainIdleMs ?? 30_000);
     const elapsed = (performance.now() - started) / 1000;
+    const l = ledger;
+    const lostTrace = complete ? undefined : await traceLost(transport, (id) => l.predicted.has(id) || l.rejected.has(id));
     await new Promise((r) => setTimeout(r, 200)); // labels still in flight
     // The collectors read on subscriptions of their own: let them catch up with the ledger.
     const predicted = ledger.predicted.size;
@@ -149,6 +154,7 @@ export async function runMeshProcesses(options: MeshRunOptions): Promise<MeshRun
       feature_duplicates: raw?.duplicates() ?? 0,
       feature_mismatches: raw?.mismatches ?? [],
       log_dir: m.logDir,
+      ...(lostTrace ? { lost_trace: lostTrace } : {}),
     };
     return { ...summary, ...(raw ? { raw: raw.values } : {}), ...(predictions ? { predictionsByEvent: predictions.values } : {}), inspected };
   } finally {

@@ -20,7 +20,7 @@ import type { ValidSubscribe } from "../memory/validate.ts";
 import { endConsumer, nakHeld, nextMessage, offer, safely } from "./consumer.ts";
 import type { Lease, Leases } from "./leases.ts";
 import { durableName, type TopicNames } from "./names.ts";
-import { consumerTarget, pullLoop, type PullTarget } from "./puller.ts";
+import { consumerTarget, nakLate, pullLoop, type PullTarget } from "./puller.ts";
 import { isApiError } from "./streams.ts";
 import type { ClientContext, Group, Held, KeyedState, LocalConsumer } from "./types.ts";
 
@@ -121,6 +121,9 @@ function keyedTarget(group: Group): PullTarget {
       else offer(c, held);
     },
     late: (held) => keyed.late.push(held),
+    ended() {
+      if (!keyed.stopped) nakLate(keyed.late.splice(0)); // lease lost: no local consumer was given them
+    },
     stopped: () => keyed.stopped || keyed.lease?.lost !== false,
     setKick(kick) {
       wake = kick;

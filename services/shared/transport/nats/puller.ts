@@ -5,7 +5,7 @@
  */
 import type { JsMsg } from "@nats-io/jetstream";
 import { decodeHeaders } from "./codec.ts";
-import { adopt, offer, redeliver } from "./consumer.ts";
+import { adopt, offer, redeliver, release, safely } from "./consumer.ts";
 import { QUEUED, type Group, type Held, type LocalConsumer } from "./types.ts";
 
 /** What a pull loop feeds. */
@@ -14,6 +14,11 @@ export interface PullTarget {
   deliver(held: Held): void;
   /** A message that arrived after the target stopped: hold it, to be nacked once the loop ended. */
   late(held: Held): void;
+  /**
+   * The loop ended and no pull request of it is open. Unless the consumer closed (closing naks all it
+   * holds), the target lost its lease: nak the late messages now, so the next holder gets them.
+   */
+  ended(): void;
   stopped(): boolean;
   /** Sets the waker of a loop waiting for permits. */
   setKick(kick: (() => void) | undefined): void;
@@ -62,10 +67,21 @@ export async function pullLoop(group: Group, target: PullTarget): Promise<void> 
       await new Promise((resolve) => setTimeout(resolve, 250)); // server restart, consumer deleted …
     }
   }
+  if (!client.closed) target.ended();
+}
+
+/** Naks messages that arrived after a loop stopped, in stream order (JetStream redelivers naks first). */
+export function nakLate(late: Held[]): void {
+  late.sort((a, b) => a.seq - b.seq);
+  for (const held of late) {
+    release(held);
+    safely(() => held.m.nak());
+  }
 }
 
 /** A consumer that fetches for itself (shared, exclusive, failover). */
 export function consumerTarget(consumer: LocalConsumer): PullTarget {
+  let late: Held[] = [];
   return {
     permits: () => consumer.options.receiverQueueSize - consumer.outstanding,
     deliver(held) {
@@ -78,7 +94,15 @@ export function consumerTarget(consumer: LocalConsumer): PullTarget {
         offer(consumer, held);
       }
     },
-    late: (held) => adopt(consumer, held),
+    late(held) {
+      adopt(consumer, held); // counted and, if the consumer closes, nacked with the rest (nakHeld)
+      late.push(held);
+    },
+    ended() {
+      const lapsed = late;
+      late = [];
+      if (!consumer.closed) nakLate(lapsed.filter((h) => h.state === QUEUED && consumer.held.get(h.seq) === h));
+    },
     stopped: () => consumer.closed || (consumer.options.type !== "shared" && consumer.lease?.lost !== false),
     setKick(kick) {
       consumer.kick = kick;
