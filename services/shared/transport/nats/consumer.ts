@@ -30,7 +30,7 @@ export function toInbound(topic: string, held: Held | { m: Held["m"] }, settle?:
     properties: decoded.properties,
     eventTime: decoded.eventTime,
     publishTime: Number(m.timestampNanos / 1_000_000n),
-    redeliveryCount: info.deliveryCount - 1,
+    redeliveryCount: "redeliveryCount" in held ? held.redeliveryCount : info.deliveryCount - 1,
     ack: settle?.ack ?? noop,
     nack: settle?.nack ?? noop,
   };
@@ -69,8 +69,13 @@ export async function redeliver(held: Held, delayMs: number): Promise<void> {
     await deadLetter(consumer, held);
     return;
   }
+  const nacked = consumer.group.nacked;
+  nacked.set(held.seq, held.redeliveryCount);
+  if (nacked.size > MAX_NACKED) nacked.delete(nacked.keys().next().value as number); // taken by another process
   safely(() => (delayMs > 0 ? held.m.nak(delayMs) : held.m.nak()));
 }
+
+const MAX_NACKED = 10_000;
 
 /** Runs an ack-protocol publish; a closed connection throws, and the server then redelivers anyway. */
 export function safely(send: () => void): void {

@@ -61,6 +61,7 @@ async function openGroup(env: GroupEnv, names: TopicNames, options: ValidSubscri
     jsConsumer: await env.js.consumers.get(names.stream, durable),
     consumers: [],
     keyed: undefined,
+    nacked: new Map(),
   };
 }
 

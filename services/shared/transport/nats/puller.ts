@@ -24,12 +24,19 @@ export interface PullTarget {
   setKick(kick: (() => void) | undefined): void;
 }
 
-export function newHeld(m: JsMsg, key: string | undefined): Held {
+export function newHeld(m: JsMsg, key: string | undefined, nacked: Map<number, number>): Held {
+  const seq = m.info.streamSequence;
+  let redeliveryCount = m.info.deliveryCount - 1;
+  const before = nacked.get(seq);
+  if (before !== undefined) {
+    nacked.delete(seq);
+    redeliveryCount = Math.max(redeliveryCount, before + 1);
+  }
   return {
     m,
-    seq: m.info.streamSequence,
+    seq,
     key,
-    redeliveryCount: m.info.deliveryCount - 1,
+    redeliveryCount,
     consumer: undefined,
     state: QUEUED,
     touched: Date.now(),
@@ -57,7 +64,7 @@ export async function pullLoop(group: Group, target: PullTarget): Promise<void> 
     try {
       const batch = await group.jsConsumer.fetch({ max_messages: permits, expires: client.fetchExpiresMs });
       for await (const m of batch) {
-        const held = newHeld(m, keyOf(m));
+        const held = newHeld(m, keyOf(m), group.nacked);
         if (target.stopped() || client.closed) target.late(held);
         else target.deliver(held);
       }

@@ -45,6 +45,12 @@ export interface Group {
   readonly consumers: LocalConsumer[];
   /** key_shared: the group's puller and routing state. */
   keyed: KeyedState | undefined;
+  /**
+   * Stream sequence → redelivery count of deliveries this client nacked, until they come back. nats-server
+   * 2.9 rolls a message's delivery count back when it redelivers it into a pull request that expired
+   * meanwhile, so a nacked message can come back as a first delivery; counts here never go down.
+   */
+  readonly nacked: Map<number, number>;
 }
 
 export interface KeyedState {
