@@ -1,15 +1,18 @@
 /**
  * The mesh's ledger, kept by `rtml up` from its own subscriptions: every event must end with exactly one
  * prediction or one rejection. Duplicates downstream (at-least-once redeliveries) are removed by event
- * id; `lost` is what has neither at the end.
+ * id; `lost` is what has neither at the end, and `dead_lettered` how many of those a service of the event
+ * path dead-lettered (so a loss says where the events went).
  */
 import { codecs } from "../shared/messages.ts";
-import { Topics } from "../shared/topics.ts";
+import { EventDeadLetterTopics, Props, Topics } from "../shared/topics.ts";
 import type { Subscription, Transport } from "../shared/transport/transport.ts";
 
 export interface Ledger {
   readonly predicted: ReadonlySet<string>;
   readonly rejected: ReadonlySet<string>;
+  /** Event ids found on the event path's dead-letter topics. */
+  readonly deadLettered: ReadonlySet<string>;
   readonly rejectCodes: ReadonlyMap<string, number>;
   duplicates: number;
   latencies: number[];
@@ -26,7 +29,9 @@ export interface Ledger {
   readonly bucketSize: number;
   /** Predictions + rejections (distinct events). */
   accounted(): number;
-  /** Resolves once `n` events are accounted for, or after `idleMs` without progress. */
+  /** Events neither predicted nor rejected but dead-lettered. */
+  deadLetteredOnly(): number;
+  /** Resolves once `n` events are accounted for or dead-lettered, or after `idleMs` without progress. */
   waitFor(n: number, idleMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -50,11 +55,13 @@ export async function createLedger(
     if (predicted === actual) hits[b]++;
   };
   const rejected = new Set<string>();
+  const deadLettered = new Set<string>();
   const rejectCodes = new Map<string, number>();
   let progress = 0;
   const ledger = {
     predicted,
     rejected,
+    deadLettered,
     rejectCodes,
     duplicates: 0,
     latencies: [] as number[],
@@ -62,6 +69,11 @@ export async function createLedger(
     bucketSize,
     accuracyBySegment: () => scored.map((n, i) => (n > 0 ? hits[i] / n : Number.NaN)),
     accounted: () => predicted.size + rejected.size,
+    deadLetteredOnly: () => {
+      let n = 0;
+      for (const id of deadLettered) if (!predicted.has(id) && !rejected.has(id)) n++;
+      return n;
+    },
     accuracy: () => {
       const n = scored.reduce((a, b) => a + b, 0);
       return n === 0 ? Number.NaN : hits.reduce((a, b) => a + b, 0) / n;
@@ -70,7 +82,7 @@ export async function createLedger(
     async waitFor(n: number, idleMs: number) {
       let last = -1;
       let lastChange = Date.now();
-      while (ledger.accounted() < n) {
+      while (ledger.accounted() + ledger.deadLetteredOnly() < n) {
         if (progress !== last) (last = progress), (lastChange = Date.now());
         else if (Date.now() - lastChange > idleMs) return false;
         await new Promise((r) => setTimeout(r, 20));
@@ -86,6 +98,7 @@ export async function createLedger(
     await transport.subscribe(Topics.predictions, { subscription: "rtml-ledger", type: "exclusive", receiverQueueSize: 1000 }),
     await transport.subscribe(Topics.eventsRejected, { subscription: "rtml-ledger", type: "exclusive", receiverQueueSize: 1000 }),
     await transport.subscribe(Topics.labels, { subscription: "rtml-ledger", type: "exclusive", receiverQueueSize: 1000 }),
+    ...(await Promise.all(EventDeadLetterTopics.map((topic) => transport.subscribe(topic, { subscription: "rtml-ledger", type: "exclusive" })))),
   ];
   const loops = [
     (async () => {
@@ -134,6 +147,16 @@ export async function createLedger(
         await msg.ack();
       }
     })(),
+    ...subs.slice(3).map(async (sub) => {
+      for await (const msg of sub) {
+        const id = msg.properties[Props.eventId];
+        if (id) {
+          deadLettered.add(id);
+          progress++;
+        }
+        await msg.ack();
+      }
+    }),
   ];
   return ledger;
 }
@@ -145,6 +168,8 @@ export interface LedgerCounts {
   predictions: number;
   rejected: number;
   lost: number;
+  /** Of the lost, how many a service of the event path dead-lettered. */
+  dead_lettered: number;
   duplicates: number;
 }
 
@@ -155,6 +180,7 @@ export function ledgerCounts(ledger: Ledger, events: number, labels: number): Le
     predictions: ledger.predicted.size,
     rejected: ledger.rejected.size,
     lost: events - ledger.accounted(),
+    dead_lettered: ledger.deadLetteredOnly(),
     duplicates: ledger.duplicates,
   };
 }

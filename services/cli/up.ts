@@ -191,7 +191,7 @@ export function driftLoop(segments: number[], size: number, driftPoint: number |
 export function summaryTable(s: UpSummary): string {
   return formatTable([
     ["dataset", s.dataset], ["transport", s.transport], ["events in", s.events_in], ["predictions", s.predictions],
-    ["rejected", s.rejected], ["lost", s.lost], ["accuracy", s.accuracy], ["kappa", s.kappa], ["kappa-temporal", s.kappa_t],
+    ["rejected", s.rejected], ["lost", s.dead_lettered > 0 ? `${s.lost} (${s.dead_lettered} dead-lettered)` : s.lost], ["accuracy", s.accuracy], ["kappa", s.kappa], ["kappa-temporal", s.kappa_t],
     ["F1", s.f1], ["ROC AUC", s.roc_auc], ["model", `${s.model} v${s.model_version} (${s.model_updates} updates)`],
     ["drift alerts", `${s.drift_alerts} (concept ${s.concept_alerts}, data ${s.data_alerts})`],
     ["throughput", `${s.throughput_eps.toLocaleString("en-US")} events/s`],

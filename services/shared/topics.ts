@@ -15,6 +15,21 @@ export const Topics = {
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
+/** A function's dead-letter topic for one input: `<input>-<subscription>-DLQ`, as Pulsar names it. */
+export function deadLetterTopic(input: string, subscription: string): string {
+  return `${input}-${subscription}-DLQ`;
+}
+
+/**
+ * Where the event path's functions dead-letter an event (validate, feature and infer subscribe under
+ * their function names): the ledger reads them, so a dead-lettered event is reported as such.
+ */
+export const EventDeadLetterTopics: readonly string[] = [
+  deadLetterTopic(Topics.eventsRaw, "validate"),
+  deadLetterTopic(Topics.eventsValid, "feature"),
+  deadLetterTopic(Topics.features, "infer"),
+];
+
 /** Message property names carried on every mesh message. */
 export const Props = {
   eventId: "event-id",

@@ -6,10 +6,10 @@
  */
 import { SEEN_PREFIX } from "../../services/shared/function/dedup.ts";
 import { codecs } from "../../services/shared/messages.ts";
-import { Props, Topics } from "../../services/shared/topics.ts";
+import { deadLetterTopic, Props, Topics } from "../../services/shared/topics.ts";
 import type { Transport } from "../../services/shared/transport/transport.ts";
 
-/** Topic → subscriptions of the services reading it (dead-letter topics are `<topic>-<subscription>-DLQ`). */
+/** Topic → subscriptions of the services reading it (each has a dead-letter topic). */
 const READERS: Record<string, string[]> = {
   [Topics.eventsRaw]: ["validate"],
   [Topics.eventsValid]: ["feature"],
@@ -61,7 +61,7 @@ export async function traceLost(transport: Transport, accounted: (eventId: strin
     const found = where.get(id);
     if (found !== undefined) found.set(topic, (found.get(topic) ?? 0) + 1);
   };
-  const topics = [...PATH, ...Object.entries(READERS).flatMap(([topic, subs]) => subs.map((s) => `${topic}-${s}-DLQ`))];
+  const topics = [...PATH, ...Object.entries(READERS).flatMap(([topic, subs]) => subs.map((s) => deadLetterTopic(topic, s)))];
   for (const topic of topics) {
     try {
       await readAll(transport, topic, (id) => note(id, topic));

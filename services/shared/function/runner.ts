@@ -13,7 +13,7 @@ import { RtmlError } from "../errors.ts";
 import { createLogger } from "../logger.ts";
 import { noopMetrics } from "../metrics.ts";
 import { isThenable } from "../thenable.ts";
-import { Props } from "../topics.ts";
+import { deadLetterTopic, Props } from "../topics.ts";
 import type { InboundMessage, Subscription } from "../transport/transport.ts";
 import { MessageContext, noState, publishAll, type ContextShared } from "./context.ts";
 import { createDedupWindow, SEEN_PREFIX } from "./dedup.ts";
@@ -55,7 +55,7 @@ export function createFunctionRunner<I>(cfg: FunctionConfig<I>): FunctionRunner 
   if (!(Number.isInteger(maxInFlight) && maxInFlight >= 1)) {
     throw new RtmlError("INVALID_ARGUMENT", `function ${cfg.name}: maxInFlight must be an integer >= 1`);
   }
-  const dlqOf = (topic: string) => cfg.deadLetterTopic ?? `${topic}-${subscriptionName}-DLQ`;
+  const dlqOf = (topic: string) => cfg.deadLetterTopic ?? deadLetterTopic(topic, subscriptionName);
   const logger = (cfg.logger ?? createLogger()).child({ function: cfg.name });
   const metrics = cfg.metrics ?? noopMetrics;
   // Spans and OTel metrics (runner-telemetry.ts); undefined without telemetry: no work per message.

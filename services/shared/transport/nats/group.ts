@@ -6,6 +6,9 @@
  *   the server was away (renewals failed) is taken back once it is free.
  * - failover: every consumer waits for the lease; the holder pulls; on close it naks what it holds,
  *   in stream order, and releases the lease, so the next holder resumes in order.
+ * - A holder whose lease is lost (a renewal failed: the server was away, or the process was starved past
+ *   the ttl) stops pulling; what reached its open pull request after the loss is nacked once that request
+ *   ended, so the next holder gets it; what it had been given it finishes.
  * - key_shared: the transport (process) takes the lease for its group of consumers and pulls for
  *   all of them, routing each key to one local consumer by rendezvous hashing; a key with messages in
  *   flight stays with its consumer until they settle, so per-key order holds when consumers come and
