@@ -1,0 +1,100 @@
+"""The Fraud Detection Handbook's baseline models, re-run on the bundled weeks with the handbook's own code
+path (Chapter_3_GettingStarted/BaselineModeling.ipynb: get_train_test_set, scaleData, sklearn defaults), so
+our online figures stand beside a reference computed here on the same rows, not only beside the printed
+table. Prints one JSON object; with --scores PATH also writes TRANSACTION_ID,score per test row (CSV).
+
+Usage: `npm run fraud:baseline` (scripts/fraud/baseline.sh: makes a venv with pinned pandas and scikit-learn
+in ~/.cache/rtml/venv-sklearn, then runs this), or python scripts/fraud/handbook-baseline.py [--data DIR]
+[--scores PATH]. The converged solution (tol 1e-8) is printed too: the notebook's defaults stop after 28
+lbfgs iterations.
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import pandas as pd
+import sklearn
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score, roc_auc_score
+from sklearn.preprocessing import StandardScaler
+
+FEATURES = [
+    "TX_AMOUNT", "TX_DURING_WEEKEND", "TX_DURING_NIGHT",
+    "CUSTOMER_ID_NB_TX_1DAY_WINDOW", "CUSTOMER_ID_AVG_AMOUNT_1DAY_WINDOW",
+    "CUSTOMER_ID_NB_TX_7DAY_WINDOW", "CUSTOMER_ID_AVG_AMOUNT_7DAY_WINDOW",
+    "CUSTOMER_ID_NB_TX_30DAY_WINDOW", "CUSTOMER_ID_AVG_AMOUNT_30DAY_WINDOW",
+    "TERMINAL_ID_NB_TX_1DAY_WINDOW", "TERMINAL_ID_RISK_1DAY_WINDOW",
+    "TERMINAL_ID_NB_TX_7DAY_WINDOW", "TERMINAL_ID_RISK_7DAY_WINDOW",
+    "TERMINAL_ID_NB_TX_30DAY_WINDOW", "TERMINAL_ID_RISK_30DAY_WINDOW",
+]
+FILES = [
+    "fraudsim_2018-07-25_to_2018-07-31_train.csv.gz",
+    "fraudsim_2018-08-01_to_2018-08-07_delay.csv.gz",
+    "fraudsim_2018-08-08_to_2018-08-14_test.csv.gz",
+]
+
+
+def get_train_test_set(df, start_day, delta_train=7, delta_delay=7, delta_test=7):
+    """The handbook's get_train_test_set (shared_functions.py), on TX_TIME_DAYS."""
+    train = df[(df.TX_TIME_DAYS >= start_day) & (df.TX_TIME_DAYS < start_day + delta_train)]
+    known = set(train[train.TX_FRAUD == 1].CUSTOMER_ID)
+    test_days = []
+    for day in range(delta_test):
+        test_day = df[df.TX_TIME_DAYS == start_day + delta_train + delta_delay + day]
+        delay_day = df[df.TX_TIME_DAYS == start_day + delta_train + day - 1]
+        known = known.union(set(delay_day[delay_day.TX_FRAUD == 1].CUSTOMER_ID))
+        test_days.append(test_day[~test_day.CUSTOMER_ID.isin(known)])
+    return train.sort_values("TRANSACTION_ID"), pd.concat(test_days).sort_values("TRANSACTION_ID")
+
+
+def card_precision_top_k(test, scores, k=100):
+    """The handbook's card_precision_top_k (remove_detected_compromised_cards=True): per day, a card's score
+    is its highest transaction score; the share of frauds among the day's k highest cards, leaving out the
+    cards found compromised in an earlier day's top k; averaged over the days."""
+    t = test[["CUSTOMER_ID", "TX_TIME_DAYS", "TX_FRAUD"]].copy()
+    t["score"] = scores
+    detected = set()
+    precisions = []
+    for _, day in t.groupby("TX_TIME_DAYS"):
+        day = day[~day.CUSTOMER_ID.isin(detected)]
+        cards = day.groupby("CUSTOMER_ID").agg(score=("score", "max"), fraud=("TX_FRAUD", "max"))
+        top = cards.sort_values("score", ascending=False, kind="mergesort").head(k)
+        precisions.append(top.fraud.sum() / k)
+        detected.update(top[top.fraud == 1].index)
+    return float(np.mean(precisions))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "services", "shared", "dataset", "data"))
+    ap.add_argument("--scores")
+    args = ap.parse_args()
+    df = pd.concat([pd.read_csv(os.path.join(args.data, f)) for f in FILES])
+    train, test = get_train_test_set(df, int(df.TX_TIME_DAYS.min()))
+    scaler = StandardScaler().fit(train[FEATURES])
+    x_train, x_test = scaler.transform(train[FEATURES]), scaler.transform(test[FEATURES])
+    out = {"sklearn": sklearn.__version__, "train_rows": len(train), "test_rows": len(test), "test_frauds": int(test.TX_FRAUD.sum()), "models": {}}
+    lr = LogisticRegression(random_state=0).fit(x_train, train.TX_FRAUD)
+    scores = lr.predict_proba(x_test)[:, 1]
+    out["models"]["logistic_regression"] = {
+        "roc_auc": round(float(roc_auc_score(test.TX_FRAUD, scores)), 4),
+        "average_precision": round(float(average_precision_score(test.TX_FRAUD, scores)), 4),
+        "card_precision_at_100": round(card_precision_top_k(test, scores), 4),
+    }
+    converged = LogisticRegression(random_state=0, tol=1e-8, max_iter=5000).fit(x_train, train.TX_FRAUD)
+    cs = converged.predict_proba(x_test)[:, 1]
+    out["models"]["logistic_regression_converged"] = {
+        "roc_auc": round(float(roc_auc_score(test.TX_FRAUD, cs)), 4),
+        "average_precision": round(float(average_precision_score(test.TX_FRAUD, cs)), 4),
+        "card_precision_at_100": round(card_precision_top_k(test, cs), 4),
+    }
+    if args.scores:
+        pd.DataFrame({"TRANSACTION_ID": test.TRANSACTION_ID.values, "score": scores}).to_csv(args.scores, index=False)
+    json.dump(out, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()
