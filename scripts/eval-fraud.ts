@@ -1,14 +1,18 @@
 /**
  * `npm run eval:fraud -- [--json] [--models lr,lr-weighted,arf|grid] [--features service|precomputed]
- * [--history [--history-days N]] [--select]`: the Fraud Detection Handbook evaluation of online models on the
+ * [--history [--history-days N]] [--select] [--scores DIR]`: the Fraud Detection Handbook evaluation of online models on the
  * bundled weeks, with our feature service and a 7-day label delay. `--history` first streams the regenerated
  * days before 07-25 (all 115 from 2018-04-01, or the last N), generating them when missing
  * (scripts/fraud/provision-history.sh, `npm run fraud:history`). `--select` (implies `--history`; models
  * default to `grid`, the candidate grid of scripts/fraud/models.ts) picks the set-up with the best mean
  * validation AUC over the handbook's four prequential folds (the primary choice), and those with the best
  * mean AP and CP@100, and the same three by the latest fold alone, and prints their test-week figures.
- * The protocol is in scripts/lib/fraud-eval.ts; results go to docs/benchmarks.md.
+ * `--scores DIR` writes each set-up's test-week scores to DIR/<set-up>.csv (TRANSACTION_ID,score), for
+ * scripts/fraud/handbook-baseline.py --compare. The protocol is in scripts/lib/fraud-eval.ts; results go to
+ * docs/benchmarks.md.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { FRAUD_GRID, FRAUD_MODELS } from "./fraud/models.ts";
 import { ensureFraudHistory, runFraudEvals, selectByValidation, type SelectionMetric } from "./lib/fraud-eval.ts";
@@ -23,6 +27,7 @@ const { values } = parseArgs({
     history: { type: "boolean", default: false },
     "history-days": { type: "string" },
     select: { type: "boolean", default: false },
+    scores: { type: "string" },
   },
 });
 const historyDays = values["history-days"] === undefined ? undefined : Number(values["history-days"]);
@@ -41,6 +46,10 @@ const chosen = Object.fromEntries(keys.map((key) => {
 }));
 const out = await runFraudEvals({ features: values.features as "service" | "precomputed", drop: dropList, completeWindowsOnly: !values["truncated-windows"], history }, chosen);
 for (const r of out) process.stderr.write(JSON.stringify(r) + "\n");
+if (values.scores !== undefined) {
+  mkdirSync(values.scores, { recursive: true });
+  for (const r of out) writeFileSync(join(values.scores, `${r.setup}.csv`), ["TRANSACTION_ID,score", ...r.testScores().map(([id, s]) => `${id},${s}`)].join("\n") + "\n");
+}
 const figures = (m: { roc_auc: number; average_precision: number; card_precision_at_100: number }) =>
   `AUC ${m.roc_auc.toFixed(4)}  AP ${m.average_precision.toFixed(4)}  CP@100 ${m.card_precision_at_100.toFixed(3)}`;
 const METRIC_NAMES: Record<SelectionMetric, string> = { roc_auc: "AUC", average_precision: "AP", card_precision_at_100: "CP@100" };

@@ -3,6 +3,11 @@ path (Chapter_3_GettingStarted/BaselineModeling.ipynb: get_train_test_set, scale
 our online figures stand beside a reference computed here on the same rows, not only beside the printed
 table. Prints one JSON object; with --scores PATH also writes TRANSACTION_ID,score per test row (CSV).
 
+With --compare A.csv [B.csv …] (from `npm run eval:fraud -- --history --scores DIR`), each online set-up's
+test-week scores are joined by TRANSACTION_ID with the same rows and set beside the batch LR, with a 95%
+card-level paired bootstrap interval of the difference (customers resampled with replacement: a compromised
+card's transactions are not independent).
+
 Usage: `npm run fraud:baseline` (scripts/fraud/baseline.sh: makes a venv with pinned pandas and scikit-learn
 in ~/.cache/rtml/venv-sklearn, then runs this), or python scripts/fraud/handbook-baseline.py [--data DIR]
 [--scores PATH]. The converged solution (tol 1e-8) is printed too: the notebook's defaults stop after 28
@@ -66,10 +71,38 @@ def card_precision_top_k(test, scores, k=100):
     return float(np.mean(precisions))
 
 
+def compare(test, reference, files, replicates, seed=0):
+    """Each file's scores on the test rows beside `reference`: figures, and bootstrap intervals of the
+    differences (online minus reference) from resampling customers."""
+    y = test.TX_FRAUD.to_numpy()
+    groups = [np.asarray(ix) for ix in pd.Series(np.arange(len(test))).groupby(test.CUSTOMER_ID.to_numpy()).groups.values()]
+    rng = np.random.default_rng(seed)
+    samples = [np.concatenate([groups[g] for g in rng.integers(0, len(groups), len(groups))]) for _ in range(replicates)]
+    results = {}
+    for path in files:
+        scores = pd.read_csv(path).set_index("TRANSACTION_ID").score
+        s = scores.reindex(test.TRANSACTION_ID.to_numpy()).to_numpy()
+        if np.isnan(s).any():
+            raise SystemExit(f"{path}: {int(np.isnan(s).sum())} test rows have no score")
+        entry = {
+            "roc_auc": round(float(roc_auc_score(y, s)), 4),
+            "average_precision": round(float(average_precision_score(y, s)), 4),
+            "card_precision_at_100": round(card_precision_top_k(test, s), 4),
+        }
+        for name, metric in (("roc_auc", roc_auc_score), ("average_precision", average_precision_score)):
+            d = [metric(y[ix], s[ix]) - metric(y[ix], reference[ix]) for ix in samples]
+            entry[f"{name}_minus_reference"] = round(float(metric(y, s) - metric(y, reference)), 4)
+            entry[f"{name}_minus_reference_95ci"] = [round(float(q), 4) for q in np.percentile(d, [2.5, 97.5])]
+        results[os.path.basename(path).removesuffix(".csv")] = entry
+    return results
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "services", "shared", "dataset", "data"))
     ap.add_argument("--scores")
+    ap.add_argument("--compare", nargs="*", default=[])
+    ap.add_argument("--replicates", type=int, default=1000)
     args = ap.parse_args()
     df = pd.concat([pd.read_csv(os.path.join(args.data, f)) for f in FILES])
     train, test = get_train_test_set(df, int(df.TX_TIME_DAYS.min()))
@@ -90,6 +123,9 @@ def main():
         "average_precision": round(float(average_precision_score(test.TX_FRAUD, cs)), 4),
         "card_precision_at_100": round(card_precision_top_k(test, cs), 4),
     }
+    if args.compare:
+        out["compared_with"] = "logistic_regression_converged"
+        out["online"] = compare(test, cs, args.compare, args.replicates)
     if args.scores:
         pd.DataFrame({"TRANSACTION_ID": test.TRANSACTION_ID.values, "score": scores}).to_csv(args.scores, index=False)
     json.dump(out, sys.stdout)

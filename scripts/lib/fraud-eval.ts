@@ -198,6 +198,8 @@ export interface FraudEvalResult {
   history_days: number;
   history_events: number;
   seconds: number;
+  /** Event id (TRANSACTION_ID) and score of every test-week row, known-compromised cards included (not in JSON). */
+  testScores(): [string, number][];
 }
 
 /** One model's evaluation (see `runFraudEvals`). */
@@ -334,6 +336,7 @@ export async function runFraudEvals(options: Omit<FraudEvalOptions, "createModel
       history_days: history.length,
       history_events: historyEvents,
       seconds,
+      testScores: () => [...pre].filter(([, r]) => r.day >= testFrom).map(([id]): [string, number] => [id, scoreOf(id)]),
     };
   });
 }
