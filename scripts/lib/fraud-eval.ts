@@ -89,7 +89,12 @@ export interface FraudEvalOptions {
    * days before 07-25, raw columns). Only with `features: "service"`.
    */
   history?: readonly string[];
+  /** Called every `PROGRESS_EVERY` events of the stream (a long pass: 1.3 M events with the history). */
+  onProgress?: (progress: { events: number; day: string; seconds: number }) => void;
 }
+
+/** How often (in events) runFraudEvals reports progress. */
+export const PROGRESS_EVERY = 100_000;
 
 /** Where scripts/fraud/provision-history.sh writes the history (one CSV.gz per day + manifest.json). */
 export const FRAUD_HISTORY_DIR = process.env.RTML_FRAUDSIM_DIR ?? join(process.env.RTML_CACHE || join(homedir(), ".cache", "rtml"), "fraudsim");
@@ -256,6 +261,7 @@ export async function runFraudEvals(options: Omit<FraudEvalOptions, "createModel
     if (t < last) throw new Error(`fraud eval: event ${r.eventId} at ${t} is before the previous one (${last}): files out of order`);
     last = t;
     events++;
+    if (events % PROGRESS_EVERY === 0) options.onProgress?.({ events, day: new Date(t).toISOString().slice(0, 10), seconds: (performance.now() - t0) / 1000 });
     while (head < pending.length && pending[head]!.at <= t) {
       const p = pending[head++]!;
       void feature.processLabel(p.label, ctx);
