@@ -85,6 +85,13 @@ export async function collectByEvent(transport: Transport, topic: string, subscr
     values,
     mismatches,
     duplicates: () => duplicates,
+    /**
+     * Waits until `n` event ids are collected (it reads on a subscription of its own, so it may trail a
+     * ledger), or `ms` passed. Never throws: the assertion after it reports what is missing.
+     */
+    async caughtUp(n: number, ms = 10_000) {
+      for (const until = Date.now() + ms; values.size < n && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+    },
     async close() {
       await sub.close();
       await loop;
@@ -133,12 +140,7 @@ export async function runMeshProcesses(options: MeshRunOptions): Promise<MeshRun
     const l = ledger;
     const lostTrace = complete ? undefined : await traceLost(transport, (id) => l.predicted.has(id) || l.rejected.has(id));
     await new Promise((r) => setTimeout(r, 200)); // labels still in flight
-    // The collectors read on subscriptions of their own: let them catch up with the ledger.
-    const predicted = ledger.predicted.size;
-    const behind = () => [raw, predictions].some((c) => c !== undefined && c.values.size < predicted);
-    for (const until = Date.now() + 10_000; behind() && Date.now() < until; ) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await Promise.all([raw?.caughtUp(ledger.predicted.size), predictions?.caughtUp(ledger.predicted.size)]);
     const inspected = await options.inspect?.(m);
     const summary: MeshRunSummary = {
       transport: config.transport,

@@ -58,8 +58,7 @@ export async function agreementScenario(brokerEnv: Record<string, string>): Prom
     { dataset: AGREEMENT.dataset, maxEvents: AGREEMENT.events, rate: AGREEMENT.rate, labelDelay: AGREEMENT.labelDelay, json: true },
     loadConfig({}), memory, quiet,
   ).then(async (summary) => {
-    // The collector reads on a subscription of its own: let it catch up with runUp's ledger.
-    for (const until = Date.now() + 10_000; collector.values.size < summary.predictions && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+    await collector.caughtUp(summary.predictions); // it trails runUp's ledger
     return summary;
   }).finally(async () => {
     await collector.close();
