@@ -66,10 +66,46 @@ export class LogAmounts implements Transformer {
   }
 }
 
-/** A grid's input preparation: StandardScaler, or log amounts then StandardScaler (`-logamt`). */
+/** The customer mean-amount inputs AmountRatios relates the transaction's amount to. */
+const CUSTOMER_MEANS = AMOUNT_FEATURES.slice(1);
+
+/**
+ * Keeps every input and adds `LOG_TX_AMOUNT` = log(1 + amount) and, per customer window w (1, 7, 30 days),
+ * `LOG_AMOUNT_RATIO_w` = log(1 + amount) − log(1 + the customer's mean amount over w); stateless.
+ * Why: LogAmounts lets a linear model weigh the ratio to the customer's mean (the simulator's third
+ * scenario, amounts × 5) but replaces the raw amount, on which its first scenario is a threshold
+ * (amount > 220); this keeps both. Local to this evaluation, as LogAmounts.
+ */
+export class AmountRatios implements Transformer {
+  readonly kind = "AmountRatios";
+  readonly params = Object.freeze({});
+  learnOne(): void {}
+  transformOne(x: Features): Features {
+    const amount = x[AMOUNT_FEATURES[0]];
+    if (amount === undefined) return { ...x };
+    const z: Features = { ...x, LOG_TX_AMOUNT: Math.log1p(Math.max(0, amount)) };
+    for (const k of CUSTOMER_MEANS) {
+      const mean = x[k];
+      if (mean !== undefined) z[`LOG_AMOUNT_RATIO_${k.match(/_(\d+DAY)_/)![1]}`] = z.LOG_TX_AMOUNT! - Math.log1p(Math.max(0, mean));
+    }
+    return z;
+  }
+  clone(): this {
+    return new AmountRatios() as this;
+  }
+  toJSON(): EstimatorJSON {
+    return { kind: this.kind, params: {}, state: null };
+  }
+}
+
+/**
+ * A grid's input preparation: StandardScaler; log amounts then StandardScaler (`-logamt`); or amount ratios
+ * added (AmountRatios) then StandardScaler (`-ratios`, added for the fifth selection pass, docs/benchmarks.md).
+ */
 const PREPARATIONS: Record<string, (model: Classifier) => Classifier> = {
   "": scaled,
   "-logamt": (model) => createPipeline(new LogAmounts(), new StandardScaler(), model),
+  "-ratios": (model) => createPipeline(new AmountRatios(), new StandardScaler(), model),
 };
 
 /**
@@ -87,7 +123,7 @@ const ENSEMBLES: Record<string, () => Classifier> = {
 
 /**
  * The candidate grid of the validation-week selection (`npm run eval:fraud -- --history --select`), for
- * each input preparation (PREPARATIONS: none, then `-logamt`): StandardScaler | LR for each rate ×
+ * each input preparation (PREPARATIONS: none, `-logamt`, then `-ratios`): StandardScaler | LR for each rate ×
  * averaging, named `lr-<rate><averaging><preparation>`, e.g. `lr-0.02-avg50k`, then the rate ensembles
  * (`lr-avg-ens`, `lr-avg-ens-logamt` …). Plain LR first, so a tie goes to the simpler set-up.
  */

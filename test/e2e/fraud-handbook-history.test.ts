@@ -13,7 +13,7 @@
  */
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { AMOUNT_FEATURES, FRAUD_GRID, FRAUD_MODELS, FRAUD_SELECTED, LogAmounts } from "../../scripts/fraud/models.ts";
+import { AMOUNT_FEATURES, AmountRatios, FRAUD_GRID, FRAUD_MODELS, FRAUD_SELECTED, LogAmounts } from "../../scripts/fraud/models.ts";
 import { ensureFraudHistory, runFraudEvals } from "../../scripts/lib/fraud-eval.ts";
 
 function history(t: TestContext): string[] | undefined {
@@ -26,12 +26,13 @@ function history(t: TestContext): string[] | undefined {
   }
 }
 
-test("the candidate grid: 36 LR set-ups and 3 rate ensembles, on raw and on log amounts", () => {
+test("the candidate grid: 36 LR set-ups and 3 rate ensembles, on raw amounts, on log amounts, and with amount ratios added", () => {
   const names = Object.keys(FRAUD_GRID);
-  assert.equal(names.length, 78);
+  assert.equal(names.length, 117);
   assert.deepEqual(names.slice(0, 2), ["lr-0.005", "lr-0.01"]);
   assert.deepEqual(names.slice(36, 40), ["lr-ens", "lr-avg-ens", "lr-mix-ens", "lr-0.005-logamt"]);
-  assert.deepEqual(names.slice(-1), ["lr-mix-ens-logamt"]);
+  assert.deepEqual(names.slice(77, 79), ["lr-mix-ens-logamt", "lr-0.005-ratios"]);
+  assert.deepEqual(names.slice(-1), ["lr-mix-ens-ratios"]);
   for (const k of [FRAUD_SELECTED.roc_auc, FRAUD_SELECTED.average_precision]) assert.ok(FRAUD_GRID[k], k);
   const ens = FRAUD_MODELS["lr-mix-ens-logamt"]!().params as { transformers: { kind: string }[]; model: { kind: string; params: { models: { kind: string }[] } } };
   assert.deepEqual(ens.transformers.map((t) => t.kind), ["LogAmounts", "StandardScaler"]);
@@ -41,6 +42,14 @@ test("the candidate grid: 36 LR set-ups and 3 rate ensembles, on raw and on log 
   const x = Object.freeze({ TX_AMOUNT: 220, CUSTOMER_ID_AVG_AMOUNT_7DAY_WINDOW: 0, TERMINAL_ID_RISK_1DAY_WINDOW: 0.5 });
   assert.deepEqual(new LogAmounts().transformOne(x), { TX_AMOUNT: Math.log(221), CUSTOMER_ID_AVG_AMOUNT_7DAY_WINDOW: 0, TERMINAL_ID_RISK_1DAY_WINDOW: 0.5 });
   assert.equal(AMOUNT_FEATURES.length, 4);
+  // AmountRatios keeps every input and adds log(1 + amount) and its difference to each customer mean present.
+  const y = Object.freeze({ TX_AMOUNT: 220, CUSTOMER_ID_AVG_AMOUNT_1DAY_WINDOW: 43, CUSTOMER_ID_AVG_AMOUNT_30DAY_WINDOW: 10, TERMINAL_ID_RISK_1DAY_WINDOW: 0.5 });
+  const r = new AmountRatios().transformOne(y);
+  assert.deepEqual(Object.keys(r), [...Object.keys(y), "LOG_TX_AMOUNT", "LOG_AMOUNT_RATIO_1DAY", "LOG_AMOUNT_RATIO_30DAY"]);
+  assert.equal(r.TX_AMOUNT, 220);
+  assert.ok(Math.abs(r.LOG_AMOUNT_RATIO_1DAY! - Math.log(221 / 44)) < 1e-12);
+  assert.ok(Math.abs(r.LOG_AMOUNT_RATIO_30DAY! - Math.log(221 / 11)) < 1e-12);
+  assert.deepEqual(new AmountRatios().transformOne({ TERMINAL_ID_RISK_1DAY_WINDOW: 0 }), { TERMINAL_ID_RISK_1DAY_WINDOW: 0 });
 });
 
 test("fraud handbook, online, with the regenerated history: all 15 features match; the selected set-ups' figures", { timeout: 1_200_000 }, async (t) => {
