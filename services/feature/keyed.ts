@@ -36,6 +36,16 @@ interface Group {
   specs: { spec: AggregateSpec; col: number; delayMs: number; windows: { ms: number; names: string[]; ops: AggregateOp[] }[] }[];
 }
 
+/**
+ * The `by` fields of the schema's aggregates other than the entity (e.g. the fraud handbook's TERMINAL_ID):
+ * their windows span entities, so they are exact only while one feature instance sees every event (see
+ * Scaling above).
+ */
+export function crossEntityKeys(schema: DatasetSchema): string[] {
+  const by = (schema.features?.aggregates ?? []).map((a) => a.by);
+  return [...new Set(by.filter((b): b is string => b !== undefined && b !== schema.entityField))];
+}
+
 /** True when an aggregate needs the keyed path (everything else stays in the entity's plain windows). */
 export function isKeyedAggregate(a: AggregateSpec): boolean {
   return a.by !== undefined || a.delay !== undefined || a.field === LABEL_FIELD;

@@ -30,9 +30,10 @@ function ev(id: string, card: string, t: number): Event {
   return { eventId: id, entityId: card, eventTimeMs: t, ingestTimeMs: 0, fields: { amount: { number: 10 }, terminal: { text: "T" } }, dataset: "k", schemaVersion: "1", sequence: 0 };
 }
 
-async function run(withLabels: boolean) {
+async function run(withLabels: boolean, env: Record<string, string> = {}, logLines: string[] = []) {
   const transport = await createMemoryTransport();
-  const deps = { transport, config: loadConfig({}), logger: createLogger({ level: "silent" }), metrics: createMetricsRegistry(), schema: schema(withLabels) };
+  const logger = createLogger({ level: "warn", write: (line) => logLines.push(line) });
+  const deps = { transport, config: loadConfig(env), logger, metrics: createMetricsRegistry(), schema: schema(withLabels) };
   const feature = await startFeature(deps, { emitRaw: true });
   const vectors: FeatureVector[] = [];
   const sub = await transport.subscribe(Topics.features, { subscription: "t", type: "exclusive" });
@@ -81,6 +82,20 @@ describe("feature service wiring", () => {
     assert.equal(m.feature.runners[0].stats().duplicates, 1);
     assert.ok(await m.subscribedToLabels());
     await m.stop();
+  });
+
+  it("warns at start, on Pulsar, that aggregates keyed by another field than the entity need one replica", async () => {
+    const lines: string[] = [];
+    const m = await run(true, { RTML_TRANSPORT: "pulsar" }, lines);
+    await m.stop();
+    const warned = lines.map((l) => JSON.parse(l) as { level: string; msg: string; by?: string[] }).filter((l) => l.level === "warn");
+    assert.equal(warned.length, 1, lines.join("\n"));
+    assert.deepEqual(warned[0]!.by, ["terminal"]);
+    assert.match(warned[0]!.msg, /exact only while one feature replica consumes events\.valid/);
+    const quiet: string[] = [];
+    await (await run(true, {}, quiet)).stop(); // the memory transport: one process, one replica
+    await (await run(false, { RTML_TRANSPORT: "pulsar" }, quiet)).stop(); // no cross-entity aggregate
+    assert.deepEqual(quiet, []);
   });
 
   it("does not subscribe to labels when no aggregate reads them", async () => {

@@ -11,12 +11,18 @@ import type { FeatureLookup } from "../shared/feature-lookup.ts";
 import { attachGrpc } from "../shared/grpc/serve.ts";
 import { createFeatureService, type FeatureService } from "./feature.ts";
 import { createFeatureGrpc, createLocalFeatureLookup } from "./grpc.ts";
+import { crossEntityKeys } from "./keyed.ts";
 
 export async function startFeature(
   deps: ServiceDeps,
   options: { emitRaw?: boolean } = {},
 ): Promise<RunningService & { feature: FeatureService; featureLookup: FeatureLookup }> {
   const feature = createFeatureService({ schema: deps.schema, emitRaw: options.emitRaw });
+  const crossEntity = crossEntityKeys(deps.schema);
+  if (crossEntity.length > 0 && deps.config.transport === "pulsar") {
+    // Pulsar's key_shared spreads entities over the replicas, so each would see part of a terminal's events.
+    deps.logger.warn(`aggregates keyed by ${crossEntity.join(", ")} (not the entity) are exact only while one feature replica consumes ${Topics.eventsValid}; with several, each sees its entities' share (docs/architecture.md)`, { by: crossEntity });
+  }
   const runner = createFunctionRunner<Event | Label>({
     name: "feature",
     transport: deps.transport,
