@@ -66,8 +66,8 @@ export class LogAmounts implements Transformer {
   }
 }
 
-/** The customer mean-amount inputs AmountRatios relates the transaction's amount to. */
-const CUSTOMER_MEANS = AMOUNT_FEATURES.slice(1);
+/** The customer mean-amount inputs AmountRatios relates the transaction's amount to, and the ratios' names. */
+const RATIO_INPUTS = AMOUNT_FEATURES.slice(1).map((k) => [k, `LOG_AMOUNT_RATIO_${k.split("_")[4]}`] as const);
 
 /**
  * Keeps every input and adds `LOG_TX_AMOUNT` = log(1 + amount) and, per customer window w (1, 7, 30 days),
@@ -84,9 +84,9 @@ export class AmountRatios implements Transformer {
     const amount = x[AMOUNT_FEATURES[0]];
     if (amount === undefined) return { ...x };
     const z: Features = { ...x, LOG_TX_AMOUNT: Math.log1p(Math.max(0, amount)) };
-    for (const k of CUSTOMER_MEANS) {
+    for (const [k, name] of RATIO_INPUTS) {
       const mean = x[k];
-      if (mean !== undefined) z[`LOG_AMOUNT_RATIO_${k.match(/_(\d+DAY)_/)![1]}`] = z.LOG_TX_AMOUNT! - Math.log1p(Math.max(0, mean));
+      if (mean !== undefined) z[name] = z.LOG_TX_AMOUNT! - Math.log1p(Math.max(0, mean));
     }
     return z;
   }
