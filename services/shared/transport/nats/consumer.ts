@@ -2,7 +2,8 @@
  * Consumers of the NATS transport: the receiver queue behind a Subscription's iterator, the messages
  * handed out, and how they settle. Ack / nack map to JetStream ack / nak; ack timeout is client-side
  * (a nak when it fires, as Pulsar's client does), while the server's ack_wait only covers a crashed
- * process (held messages are kept alive with `working()`); dead-lettering is client-side: publish to
+ * process (held messages are kept alive with `working()`; a redelivery of one after a stall only refreshes
+ * it, puller.ts refreshHeld); dead-lettering is client-side: publish to
  * the dead-letter topic, then `term`.
  */
 import { RtmlError } from "../../errors.ts";
@@ -70,7 +71,7 @@ export async function redeliver(held: Held, delayMs: number): Promise<void> {
     return;
   }
   const nacked = consumer.group.nacked;
-  nacked.set(held.seq, held.redeliveryCount);
+  nacked.set(held.seq, { count: held.redeliveryCount, stalls: Math.max(0, held.serverCount - 1 - held.redeliveryCount) });
   if (nacked.size > MAX_NACKED) nacked.delete(nacked.keys().next().value as number); // taken by another process
   safely(() => (delayMs > 0 ? held.m.nak(delayMs) : held.m.nak()));
 }

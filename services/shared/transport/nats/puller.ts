@@ -6,7 +6,7 @@
 import type { JsMsg } from "@nats-io/jetstream";
 import { decodeHeaders } from "./codec.ts";
 import { adopt, offer, redeliver, release, safely } from "./consumer.ts";
-import { QUEUED, type Group, type Held, type LocalConsumer } from "./types.ts";
+import { DONE, QUEUED, type Group, type Held, type LocalConsumer, type Nacked } from "./types.ts";
 
 /** What a pull loop feeds. */
 export interface PullTarget {
@@ -24,24 +24,45 @@ export interface PullTarget {
   setKick(kick: (() => void) | undefined): void;
 }
 
-export function newHeld(m: JsMsg, key: string | undefined, nacked: Map<number, number>): Held {
+export function newHeld(m: JsMsg, key: string | undefined, nacked: Map<number, Nacked>): Held {
   const seq = m.info.streamSequence;
   let redeliveryCount = m.info.deliveryCount - 1;
   const before = nacked.get(seq);
   if (before !== undefined) {
     nacked.delete(seq);
-    redeliveryCount = Math.max(redeliveryCount, before + 1);
+    // Not counted: the server's redeliveries that were refreshes. Never lower than one more than before.
+    redeliveryCount = Math.max(redeliveryCount - before.stalls, before.count + 1);
   }
   return {
     m,
     seq,
     key,
     redeliveryCount,
+    serverCount: m.info.deliveryCount,
     consumer: undefined,
     state: QUEUED,
     touched: Date.now(),
     timer: undefined,
   };
+}
+
+/**
+ * A server redelivery of a message a local consumer still holds (queued, handed out or parked): the process
+ * stalled past ack_wait, so no `working()` reached the server. The consumer will still settle it, so this
+ * restarts the server's clock instead of delivering it twice (a duplicate, and a count towards the
+ * dead-letter limit for a message that never failed). Returns whether it was one.
+ */
+export function refreshHeld(group: Group, m: JsMsg): boolean {
+  const seq = m.info.streamSequence;
+  for (const c of group.consumers) {
+    const mine = c.held.get(seq) ?? c.parked.find((h) => h.seq === seq);
+    if (mine === undefined || mine.state === DONE) continue;
+    safely(() => m.working());
+    mine.touched = Date.now();
+    mine.serverCount = Math.max(mine.serverCount, m.info.deliveryCount);
+    return true;
+  }
+  return false;
 }
 
 function keyOf(m: JsMsg): string | undefined {
@@ -64,6 +85,7 @@ export async function pullLoop(group: Group, target: PullTarget): Promise<void> 
     try {
       const batch = await group.jsConsumer.fetch({ max_messages: permits, expires: client.fetchExpiresMs });
       for await (const m of batch) {
+        if (m.info.deliveryCount > 1 && refreshHeld(group, m)) continue;
         const held = newHeld(m, keyOf(m), group.nacked);
         if (target.stopped() || client.closed) target.late(held);
         else target.deliver(held);

@@ -15,6 +15,11 @@ export interface Held {
   readonly seq: number;
   readonly key: string | undefined;
   readonly redeliveryCount: number;
+  /**
+   * The server's delivery count at its latest delivery of it to this client: above redeliveryCount + 1 when
+   * the server redelivered it while held (a stall past ack_wait; see refreshHeld in puller.ts).
+   */
+  serverCount: number;
   consumer: LocalConsumer | undefined;
   state: typeof QUEUED | typeof OUT | typeof DONE;
   /** Last time the server's ack_wait clock was reset for it (receipt or `working()`). */
@@ -46,11 +51,17 @@ export interface Group {
   /** key_shared: the group's puller and routing state. */
   keyed: KeyedState | undefined;
   /**
-   * Stream sequence → redelivery count of deliveries this client nacked, until they come back. nats-server
-   * 2.9 rolls a message's delivery count back when it redelivers it into a pull request that expired
-   * meanwhile, so a nacked message can come back as a first delivery; counts here never go down.
+   * Stream sequence → deliveries this client nacked, until they come back: the redelivery count, and how
+   * many of the server's deliveries were refreshes of a held message (not failures). nats-server 2.9 rolls a
+   * message's delivery count back when it redelivers it into a pull request that expired meanwhile, so a
+   * nacked message can come back as a first delivery; counts here never go down.
    */
-  readonly nacked: Map<number, number>;
+  readonly nacked: Map<number, Nacked>;
+}
+
+export interface Nacked {
+  count: number;
+  stalls: number;
 }
 
 export interface KeyedState {
