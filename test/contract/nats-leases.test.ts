@@ -6,26 +6,20 @@
  * alive instead, never handed out: lost for as long as the process lived.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { Kvm } from "@nats-io/kv";
 import { connect } from "@nats-io/transport-node";
 import { bytes, receiver, text } from "../../services/shared/transport/contract/helpers.ts";
 import { durableName, topicNames } from "../../services/shared/transport/nats/names.ts";
 import { createNatsTransport } from "../../services/shared/transport/nats/nats-transport.ts";
 import type { Transport } from "../../services/shared/transport/transport.ts";
-import { findNatsServer, startNatsServer, type NatsServer } from "../support/nats-server.ts";
+import { natsServerForFile } from "../support/nats-server.ts";
 
-const bin = findNatsServer();
-const missing = bin === undefined && process.env.CI === undefined ? "nats-server is not installed (apt-get install -y nats-server)" : undefined;
-let server: NatsServer | undefined;
-before(async () => {
-  if (missing === undefined) server = await startNatsServer(bin);
-});
-after(() => server?.stop());
+const nats = natsServerForFile();
 
 for (const type of ["exclusive", "failover", "key_shared"] as const) {
-  test(`${type}: messages that reach a pull request after its lease was lost are delivered once the lease is back`, { skip: missing, timeout: 60_000 }, async () => {
-    const s = server as NatsServer;
+  test(`${type}: messages that reach a pull request after its lease was lost are delivered once the lease is back`, { skip: nats.skip, timeout: 60_000 }, async () => {
+    const s = nats.server();
     const topic = `lease.lost.${type}`;
     // Lease renewed every 500 ms; a pull request stays open for up to 1 s (fetchExpiresMs); ack_wait 30 s.
     const t: Transport = await createNatsTransport({ servers: s.url, leaseTtlMs: 1500, leasePollMs: 50, streamPrefix: `lease${type.replace("_", "")}` });

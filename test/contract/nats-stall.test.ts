@@ -6,19 +6,13 @@
  * failed), and a later nack counts once, not once per stall.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { bytes, receiver, text } from "../../services/shared/transport/contract/helpers.ts";
 import { createNatsTransport } from "../../services/shared/transport/nats/nats-transport.ts";
 import type { Transport } from "../../services/shared/transport/transport.ts";
-import { findNatsServer, startNatsServer, type NatsServer } from "../support/nats-server.ts";
+import { natsServerForFile } from "../support/nats-server.ts";
 
-const bin = findNatsServer();
-const missing = bin === undefined && process.env.CI === undefined ? "nats-server is not installed (apt-get install -y nats-server)" : undefined;
-let server: NatsServer | undefined;
-before(async () => {
-  if (missing === undefined) server = await startNatsServer(bin);
-});
-after(() => server?.stop());
+const nats = natsServerForFile();
 
 /** Blocks the event loop, as a stalled process does. */
 function stall(ms: number): void {
@@ -29,8 +23,8 @@ function stall(ms: number): void {
 }
 
 for (const type of ["shared", "exclusive", "key_shared"] as const) {
-  test(`${type}: a held message the server redelivers after a stall past ack_wait is not handed out again`, { skip: missing, timeout: 60_000 }, async () => {
-    const s = server as NatsServer;
+  test(`${type}: a held message the server redelivers after a stall past ack_wait is not handed out again`, { skip: nats.skip, timeout: 60_000 }, async () => {
+    const s = nats.server();
     const prefix = `stall${type.replace("_", "")}`;
     const t: Transport = await createNatsTransport({ servers: s.url, ackWaitMs: 1000, streamPrefix: prefix });
     try {

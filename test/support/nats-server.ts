@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { after, before } from "node:test";
 import { freePort } from "../../scripts/lib/free-port.ts";
 
 export interface NatsServer {
@@ -100,6 +101,27 @@ export async function startNatsServer(bin = findNatsServer()): Promise<NatsServe
       stopped = true;
       if (child !== undefined) await terminate(child);
       rmSync(storeDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A nats-server for the calling test file: started before its tests, stopped after them. `skip` says why
+ * the tests cannot run (nats-server missing), except under CI, where they run and fail.
+ */
+export function natsServerForFile(): { skip: string | undefined; server(): NatsServer } {
+  const bin = findNatsServer();
+  const skip = bin === undefined && process.env.CI === undefined ? "nats-server is not installed (apt-get install -y nats-server)" : undefined;
+  let server: NatsServer | undefined;
+  before(async () => {
+    if (skip === undefined) server = await startNatsServer(bin);
+  });
+  after(() => server?.stop());
+  return {
+    skip,
+    server() {
+      if (server === undefined) throw new Error("nats-server is not running");
+      return server;
     },
   };
 }
