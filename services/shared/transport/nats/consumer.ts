@@ -133,8 +133,7 @@ function handOut(consumer: LocalConsumer, held: Held): InboundMessage {
 
 /** Makes the consumer hold a delivery (it counts against its permits until settled). */
 export function adopt(consumer: LocalConsumer, held: Held): void {
-  const previous = consumer.held.get(held.seq);
-  if (previous !== undefined && previous.state === QUEUED) release(previous); // a server redelivery of it
+  // A server redelivery of a message this consumer holds never gets here (puller.ts refreshHeld).
   held.consumer = consumer;
   held.state = QUEUED;
   consumer.held.set(held.seq, held);

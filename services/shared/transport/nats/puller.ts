@@ -54,8 +54,9 @@ export function newHeld(m: JsMsg, key: string | undefined, nacked: Map<number, N
  */
 export function refreshHeld(group: Group, m: JsMsg): boolean {
   const seq = m.info.streamSequence;
+  const redelivered = m.info.deliveryCount > 1; // parked (key_shared) is a list: searched only then
   for (const c of group.consumers) {
-    const mine = c.held.get(seq) ?? c.parked.find((h) => h.seq === seq);
+    const mine = c.held.get(seq) ?? (redelivered ? c.parked.find((h) => h.seq === seq) : undefined);
     if (mine === undefined || mine.state === DONE) continue;
     safely(() => m.working());
     mine.touched = Date.now();
@@ -85,7 +86,7 @@ export async function pullLoop(group: Group, target: PullTarget): Promise<void> 
     try {
       const batch = await group.jsConsumer.fetch({ max_messages: permits, expires: client.fetchExpiresMs });
       for await (const m of batch) {
-        if (m.info.deliveryCount > 1 && refreshHeld(group, m)) continue;
+        if (refreshHeld(group, m)) continue;
         const held = newHeld(m, keyOf(m), group.nacked);
         if (target.stopped() || client.closed) target.late(held);
         else target.deliver(held);
